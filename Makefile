@@ -1,0 +1,31 @@
+# The two commands of the README: `make demo` (the whole cycle on the bundled
+# sample) and `make test` (lint + the whole test suite). Both create the
+# virtual environment .venv and install what they need on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_DIR ?= demo-campaign
+
+.PHONY: demo test docs bench clean
+
+$(BIN)/.installed: setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+demo: $(BIN)/.installed
+	rm -rf $(DEMO_DIR)
+	$(BIN)/emuxl init $(DEMO_DIR) --sample tay-nam-bo-2023
+	$(BIN)/emuxl check $(DEMO_DIR)
+
+test: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest
+
+docs: $(BIN)/.installed
+	$(BIN)/python -c "import pathlib, emuxl.reference as r; p = pathlib.Path('README.md'); p.write_text(r.refresh(p.read_text()))"
+
+clean:
+	rm -rf $(VENV) $(DEMO_DIR) build *.egg-info

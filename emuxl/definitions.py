@@ -1,0 +1,412 @@
+"""Campaign and catalogue loading and validation: two YAML files in, one ``Campaign`` out.
+
+Every problem a user can make is reported at once, each with the file, the
+key path (``sections[1].indicators[3].points``), the line, and how to fix it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import unicodedata
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import CampaignNotFound, DefinitionsError, Problem
+from .methods import METHODS, Method, PlanParams, _Params
+
+CODE_PATTERN = r"^[A-Z][A-Z0-9_]*$"
+CAMPAIGN_FILE = "campaign.yaml"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+# ------------------------------------------------------------------ campaign.yaml
+
+
+class Predecessor(_Model):
+    """A pre-merger unit now part of a member (for year-on-year comparisons)."""
+
+    code: str = Field(..., min_length=1, description="official code of the old unit, as text")
+    name: str = Field(..., min_length=1, description="name of the old unit")
+
+
+class Member(_Model):
+    """A member of the cluster (*thành viên Cụm*): a province, city, commune or department."""
+
+    code: str = Field(..., min_length=1, description='official administrative code, as text ("80")')
+    name: str = Field(..., min_length=1, description="official name (Long An)")
+    predecessors: list[Predecessor] = Field([], description="old units merged into this one")
+    veto: str | None = Field(None, description="serious violation barring the Flag, in words")
+
+    @property
+    def slug(self) -> str:
+        """The name in ASCII lower case with hyphens, for file names (Cà Mau -> ca-mau)."""
+        plain = unicodedata.normalize("NFKD", self.name.replace("Đ", "D").replace("đ", "d"))
+        ascii_name = plain.encode("ascii", "ignore").decode().lower()
+        return "-".join("".join(ch if ch.isalnum() else " " for ch in ascii_name).split())
+
+
+class Awards(_Model):
+    """Award quotas (*chỉ tiêu khen thưởng*); omitted ones follow the cluster-size rule."""
+
+    flag: int | None = Field(None, ge=0, description="Cờ thi đua của Chính phủ: how many may be proposed")
+    merit: int | None = Field(None, ge=0, description="Bằng khen của Thủ tướng Chính phủ: how many")
+
+
+class CampaignFile(_Model):
+    """The keys of campaign.yaml."""
+
+    cluster: str = Field(..., min_length=1, description="the cluster's official name")
+    year: int = Field(..., ge=2000, le=2100, description="the year being scored")
+    indicators: str = Field("indicators.yaml", description="the catalogue file, relative to the folder")
+    members: list[Member] = Field(..., min_length=2, description="the members, in official order")
+    chair: str = Field(..., description="code of the chair (cụm trưởng)")
+    deputies: list[str] = Field([], description="codes of the deputies (cụm phó), in order")
+    awards: Awards = Field(Awards(), description="award quotas")
+    deadline: date | None = Field(None, description="when forms are due back (shown on the form)")
+    contact: str | None = Field(None, description="where to return forms, shown on the form")
+    illustrative: bool = Field(False, description="the catalogue is an example, not an official table")
+
+
+# ------------------------------------------------------------------ indicators.yaml
+
+
+class Indicator(_Model):
+    """An indicator (*tiêu chí*) of the catalogue, scored by one method."""
+
+    code: str = Field(..., pattern=CODE_PATTERN, description="unique code, [A-Z][A-Z0-9_]*")
+    title: str = Field(..., min_length=1, description="the indicator as written in the covenant")
+    unit: str = Field("", description="unit of the inputs (tỷ đồng, %, vụ …)")
+    points: float = Field(..., gt=0, description="max points (for a penalty: the most deducted)")
+    method: str = Field(..., description="scoring method: " + ", ".join(METHODS))
+    aggregate: Literal["sum", "mean", "none"] = Field("none", description="cluster figure in reports")
+    params: dict[str, Any] = Field({}, description="the method's parameters (see docs/methods.md)")
+    description: str | None = Field(None, description="how it is scored, shown on the form")
+
+    @property
+    def spec(self) -> Method:
+        """The scoring method."""
+        return METHODS[self.method]
+
+    @cached_property
+    def settings(self) -> _Params:
+        """The method's parameters, validated, with defaults filled in."""
+        return self.spec.params.model_validate(self.params)
+
+    @property
+    def rule(self) -> str:
+        """One line, in Vietnamese, on how the indicator is scored."""
+        return self.description or self.spec.describe(self.settings, self.points)
+
+
+class Section(_Model):
+    """A section (*phần*, I, II …) of the catalogue."""
+
+    code: str = Field(..., pattern=CODE_PATTERN, description="section code (A, B …)")
+    title: str = Field(..., min_length=1, description="section title")
+    indicators: list[Indicator] = Field(..., min_length=1, description="its indicators")
+
+
+class Catalogue(_Model):
+    """The scoring catalogue (*bảng tiêu chí, thang điểm*)."""
+
+    scale: float = Field(1000, gt=0, description="points of the base indicators together")
+    sections: list[Section] = Field(..., min_length=1, description="sections, in order")
+
+    @property
+    def indicators(self) -> list[Indicator]:
+        """Every indicator, in catalogue order."""
+        return [i for s in self.sections for i in s.indicators]
+
+    def fingerprint(self) -> str:
+        """A hash over the definitions as shown on the form (code, title, unit, points, rule)."""
+        shown = [
+            [s.code, s.title, [[i.code, i.title, i.unit, i.points, i.method, i.rule] for i in s.indicators]]
+            for s in self.sections
+        ]
+        return hashlib.sha256(json.dumps(shown, ensure_ascii=False).encode()).hexdigest()[:16]
+
+
+class Campaign(CampaignFile):
+    """A campaign (*giao ước thi đua*) of one cluster, one year: members and catalogue."""
+
+    catalogue: Catalogue
+    folder: Path
+
+    @property
+    def member_codes(self) -> list[str]:
+        """Member codes in official order."""
+        return [m.code for m in self.members]
+
+    def member(self, code: str) -> Member:
+        """The member with this code."""
+        return next(m for m in self.members if m.code == code)
+
+    @property
+    def has_peer(self) -> bool:
+        """Whether any indicator is peer-scored (so peer forms are needed)."""
+        return any(i.method == "peer" for i in self.catalogue.indicators)
+
+
+# ------------------------------------------------------------------ loading
+
+
+def _dotted(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+class _Source:
+    """A YAML file's data and the line of every key path in it."""
+
+    def __init__(self, path: Path):
+        self.name = path.name
+        self.lines: dict[tuple[Any, ...], int] = {}
+        self.problems: list[Problem] = []
+        self.data: Any = None
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            self.problems.append(Problem(self.name, "", "file not found; create it or fix the path"))
+            return
+        except UnicodeDecodeError as e:
+            self.problems.append(Problem(self.name, "", f"not UTF-8 text ({e.reason}); save it as UTF-8"))
+            return
+        try:
+            node = yaml.compose(text, Loader=yaml.SafeLoader)
+            self.data = yaml.safe_load(text)
+        except yaml.YAMLError as e:
+            mark = getattr(e, "problem_mark", None)
+            line = mark.line + 1 if mark else None
+            what = getattr(e, "problem", None) or str(e)
+            self.problems.append(Problem(self.name, "", f"YAML syntax error: {what}", line))
+            return
+        if node is not None:
+            self._index(node, ())
+
+    def _index(self, node: yaml.Node, loc: tuple[Any, ...]) -> None:
+        self.lines.setdefault(loc, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            seen: set[str] = set()
+            for key, value in node.value:
+                if key.value in seen:
+                    self.add(loc + (key.value,), f"key '{key.value}' appears twice; keep one", key)
+                seen.add(key.value)
+                self.lines[loc + (key.value,)] = key.start_mark.line + 1
+                self._index(value, loc + (key.value,))
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                self._index(item, loc + (i,))
+
+    def add(self, loc: tuple[Any, ...], message: str, node: yaml.Node | None = None) -> None:
+        """Record a problem at a key path."""
+        line = node.start_mark.line + 1 if node else self.line(loc)
+        path = _dotted(loc)
+        if loc[:1] == ("sections",) and len(loc) > 4:
+            try:
+                code = self.data["sections"][loc[1]]["indicators"][loc[3]]["code"]
+                path += f" ({code})" if isinstance(code, str) else ""
+            except (KeyError, IndexError, TypeError):
+                pass
+        self.problems.append(Problem(self.name, path, message, line))
+
+    def line(self, loc: tuple[Any, ...]) -> int | None:
+        """The line of a key path, or of its nearest parent that has one."""
+        while loc and loc not in self.lines:
+            loc = loc[:-1]
+        return self.lines.get(loc)
+
+
+_KINDS = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "float_type": "a number",
+    "bool_type": "true or false",
+    "list_type": "a list",
+    "dict_type": "a mapping of keys",
+    "model_type": "a mapping of keys",
+    "date_type": "a date (YYYY-MM-DD)",
+}
+
+
+def _message(err: Any, allowed: list[str]) -> str:
+    kind, value = err["type"], err.get("input")
+    if kind == "extra_forbidden":
+        key = err["loc"][-1]
+        near = difflib.get_close_matches(str(key), allowed, n=1)
+        hint = f"did you mean '{near[0]}'?" if near else "allowed: " + ", ".join(allowed)
+        return f"unknown key '{key}'; {hint}"
+    if kind == "missing":
+        return f"missing required key '{err['loc'][-1]}'"
+    if kind in _KINDS:
+        extra = " in quotes" if kind == "string_type" and isinstance(value, int | float) else ""
+        return f"must be {_KINDS[kind]}{extra}, not {value!r}"
+    if kind == "string_pattern_mismatch":
+        return f"code {value!r} must be capital letters, digits and _ , starting with a letter (A03)"
+    if kind == "literal_error":
+        return f"{value!r} is not allowed; {err['msg'].replace('Input should be', 'use')}"
+    msg = err["msg"].removeprefix("Value error, ")
+    return f"{msg} (got {value!r})" if not isinstance(value, dict | list) else msg
+
+
+def _fields(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """Allowed keys at a key path, for did-you-mean hints."""
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        info = model.model_fields.get(part)
+        if info is None:
+            break
+        ann = info.annotation
+        inner = getattr(ann, "__args__", (ann,))
+        model = next((a for a in inner if isinstance(a, type) and issubclass(a, BaseModel)), model)
+    return list(model.model_fields)
+
+
+def _validate(src: _Source, model: type[BaseModel], data: Any, prefix: tuple[Any, ...] = ()) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as e:
+        for err in e.errors():
+            loc = prefix + tuple(err["loc"])
+            src.add(loc, _message(err, _fields(model, tuple(err["loc"]))))
+        return None
+
+
+def _check_text(src: _Source, data: Any, loc: tuple[Any, ...] = ()) -> None:
+    """Names and titles must be NFC and without stray whitespace."""
+    if isinstance(data, dict):
+        for k, v in data.items():
+            _check_text(src, v, loc + (k,))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            _check_text(src, v, loc + (i,))
+    elif isinstance(data, str):
+        if unicodedata.normalize("NFC", data) != data:
+            src.add(loc, f"{data!r} has decomposed diacritics (not NFC, e.g. pasted from a PDF); retype it")
+        if data != data.strip() or "  " in data or any(c in data for c in "\t\r\n\u00a0\u200b"):
+            src.add(loc, f"{data!r} has stray whitespace; remove leading, trailing or doubled spaces")
+
+
+def _items(data: Any, key: str) -> list[tuple[int, dict[str, Any]]]:
+    value = data.get(key) if isinstance(data, dict) else None
+    return [(i, x) for i, x in enumerate(value) if isinstance(x, dict)] if isinstance(value, list) else []
+
+
+def _check_catalogue(src: _Source, data: Any) -> None:
+    codes: dict[str, tuple[Any, ...]] = {}
+    total, uncounted = 0.0, 0
+    for si, section in _items(data, "sections"):
+        for ii, ind in _items(section, "indicators"):
+            loc = ("sections", si, "indicators", ii)
+            code = ind.get("code")
+            if isinstance(code, str):
+                if code in codes:
+                    first = _dotted(codes[code])
+                    src.add(loc + ("code",), f"duplicate code '{code}' (also at {first}); codes must be unique")
+                codes.setdefault(code, loc)
+            method = METHODS.get(ind.get("method")) if isinstance(ind.get("method"), str) else None
+            if method is None and isinstance(ind.get("method"), str):
+                near = difflib.get_close_matches(ind["method"], list(METHODS), n=1)
+                hint = f"did you mean '{near[0]}'? " if near else ""
+                src.add(
+                    loc + ("method",),
+                    f"unknown scoring method '{ind['method']}'; {hint}use one of: {', '.join(METHODS)}",
+                )
+            params = ind.get("params", {})
+            settings = (
+                _validate(src, method.params, params, loc + ("params",))
+                if method and isinstance(params, dict)
+                else None
+            )
+            points = ind.get("points")
+            numeric = isinstance(points, int | float) and not isinstance(points, bool)
+            if (
+                isinstance(settings, PlanParams)
+                and numeric
+                and settings.cap is not None
+                and settings.cap < points * settings.base
+            ):
+                src.add(
+                    loc + ("params", "cap"),
+                    f"cap {settings.cap:g} is below the points at plan ({points * settings.base:g}); raise it",
+                )
+            if method is not None and method.role != "base":
+                continue
+            if numeric:
+                total += points
+            else:
+                uncounted += 1
+    scale = data.get("scale", 1000) if isinstance(data, dict) else 1000
+    if isinstance(scale, int | float) and codes and abs(total - scale) > 1e-9:
+        diff = total - scale
+        note = f" ({uncounted} indicator(s) with invalid points not counted)" if uncounted else ""
+        word = "over" if diff > 0 else "short"
+        src.add(
+            ("scale",),
+            f"base indicators add up to {total:g} points, {abs(diff):g} {word} the scale of {scale:g}{note};"
+            " bonus and penalty indicators are not counted",
+        )
+
+
+def _check_campaign(src: _Source, data: Any) -> None:
+    if not isinstance(data, dict):
+        return
+    codes: dict[str, int] = {}
+    for i, member in _items(data, "members"):
+        code = member.get("code")
+        if isinstance(code, str):
+            if code in codes:
+                src.add(("members", i, "code"), f"duplicate member code '{code}' (also members[{codes[code]}])")
+            codes.setdefault(code, i)
+    known = ", ".join(codes)
+    chair = data.get("chair")
+    if isinstance(chair, str) and codes and chair not in codes:
+        src.add(("chair",), f"chair '{chair}' is not a member; use one of: {known}")
+    deputies = data.get("deputies", [])
+    for i, d in enumerate(deputies if isinstance(deputies, list) else []):
+        if isinstance(d, str) and codes and d not in codes:
+            src.add(("deputies", i), f"deputy '{d}' is not a member; use one of: {known}")
+        elif d == chair:
+            src.add(("deputies", i), f"'{d}' is the chair; the chair cannot also be a deputy")
+    awards = data.get("awards") if isinstance(data.get("awards"), dict) else {}
+    quota = sum(v for v in awards.values() if isinstance(v, int) and not isinstance(v, bool))
+    if codes and quota > len(codes):
+        src.add(("awards",), f"{quota} awards for {len(codes)} members; lower the quotas")
+
+
+def _by_line(p: Problem) -> int:
+    return p.line or 0
+
+
+def load_campaign(folder: Path | str = ".") -> Campaign:
+    """Load and validate a campaign folder; raise DefinitionsError with every problem found."""
+    folder = Path(folder)
+    if not (folder / CAMPAIGN_FILE).is_file():
+        raise CampaignNotFound(
+            f"{folder}: no {CAMPAIGN_FILE} here; run 'emuxl init {folder} --sample tay-nam-bo-2023' to start one"
+        )
+    camp = _Source(folder / CAMPAIGN_FILE)
+    meta = _validate(camp, CampaignFile, camp.data) if not camp.problems else None
+    _check_campaign(camp, camp.data)
+    _check_text(camp, camp.data)
+    name = camp.data.get("indicators", "indicators.yaml") if isinstance(camp.data, dict) else "indicators.yaml"
+    cat = _Source(folder / (name if isinstance(name, str) else "indicators.yaml"))
+    catalogue = _validate(cat, Catalogue, cat.data) if not cat.problems else None
+    _check_catalogue(cat, cat.data)
+    _check_text(cat, cat.data)
+    problems = sorted(camp.problems, key=_by_line) + sorted(cat.problems, key=_by_line)
+    if problems or meta is None or catalogue is None:
+        raise DefinitionsError(problems)
+    return Campaign(**dict(meta), catalogue=catalogue, folder=folder.resolve())

@@ -1,0 +1,43 @@
+"""The EmuxlError tree: exceptions that stop a run, each with a message a user can act on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class EmuxlError(Exception):
+    """Base of every error emuxl raises on purpose."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One located problem in a definitions file."""
+
+    file: str
+    path: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+
+class DefinitionsError(EmuxlError):
+    """The campaign or catalogue files are invalid; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class CampaignNotFound(EmuxlError):
+    """The folder is not a campaign folder."""
+
+
+class IntakeError(EmuxlError):
+    """A returned file could not be taken in at all (not a per-file problem)."""
+
+
+class ReportError(EmuxlError):
+    """A report template could not be rendered."""

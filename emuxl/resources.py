@@ -1,0 +1,46 @@
+"""Bundled samples and templates, found inside the installed package or the checkout."""
+
+from __future__ import annotations
+
+import shutil
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+
+def _bundle(kind: str) -> Traversable:
+    try:
+        return resources.files(f"emuxl.{kind}")
+    except ModuleNotFoundError:  # running from a checkout: samples/ and templates/ beside emuxl/
+        return Path(__file__).resolve().parent.parent / kind
+
+
+def sample_names() -> list[str]:
+    """Names of the bundled sample campaigns."""
+    return sorted(p.name for p in _bundle("samples").iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))
+
+
+def template_names() -> list[str]:
+    """File names of the bundled Word templates."""
+    return sorted(p.name for p in _bundle("templates").iterdir() if p.name.endswith(".docx"))
+
+
+def _copy(src: Traversable, dest: Path) -> None:
+    dest.mkdir(parents=True, exist_ok=True)
+    for item in src.iterdir():
+        if item.is_dir():
+            if not item.name.startswith(("_", ".")):
+                _copy(item, dest / item.name)
+        elif not item.name.endswith((".pyc", ".py")):
+            with resources.as_file(item) as real:
+                shutil.copyfile(real, dest / item.name)
+
+
+def copy_sample(name: str, dest: Path) -> None:
+    """Copy a bundled sample campaign (and the bundled templates) into ``dest``."""
+    _copy(_bundle("samples") / name, dest)
+    templates = dest / "templates"
+    for name in template_names():
+        templates.mkdir(exist_ok=True)
+        with resources.as_file(_bundle("templates") / name) as real:
+            shutil.copyfile(real, templates / name)

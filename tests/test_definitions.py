@@ -1,0 +1,167 @@
+"""Loading and validating campaign definitions: every rule, with its located message."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import edit
+
+from emuxl.definitions import load_campaign
+from emuxl.errors import CampaignNotFound, DefinitionsError
+
+
+def problems(folder: Path) -> list[str]:
+    """The located problem lines emuxl reports for a folder."""
+    with pytest.raises(DefinitionsError) as info:
+        load_campaign(folder)
+    return [str(p) for p in info.value.problems]
+
+
+@pytest.mark.parametrize("name", ["tay-nam-bo-2023", "tay-nam-bo-2025"])
+def test_samples_are_valid(tmp_path: Path, name: str) -> None:
+    """Both bundled samples load, add up to 1000 and use every scoring method."""
+    from emuxl import resources
+    from emuxl.methods import METHODS
+
+    resources.copy_sample(name, tmp_path / name)
+    campaign = load_campaign(tmp_path / name)
+    base = [i for i in campaign.catalogue.indicators if i.spec.role == "base"]
+    assert sum(i.points for i in base) == 1000
+    assert 35 <= len(campaign.catalogue.indicators) <= 45
+    assert {i.method for i in campaign.catalogue.indicators} == set(METHODS)
+    assert campaign.illustrative
+
+
+def test_2023_sample_is_the_real_membership(sample: Path) -> None:
+    """The 2023 sample has the 12 pre-merger provinces, chaired by Sóc Trăng, quotas 2 + 2."""
+    campaign = load_campaign(sample)
+    assert len(campaign.members) == 12
+    assert campaign.member(campaign.chair).name == "Sóc Trăng"
+    assert (campaign.awards.flag, campaign.awards.merit) == (2, 2)
+
+
+def test_2025_sample_records_the_merger(sample_2025: Path) -> None:
+    """The 2025 sample maps each new unit to the old members it absorbed."""
+    campaign = load_campaign(sample_2025)
+    assert campaign.member_codes == ["80", "82", "86", "91", "92", "96"]
+    old = {p.code for m in campaign.members for p in m.predecessors}
+    assert old == {"80", "82", "83", "84", "86", "87", "89", "91", "93", "94", "95", "96"}
+    assert [p.name for p in campaign.member("86").predecessors] == ["Vĩnh Long", "Bến Tre", "Trà Vinh"]
+
+
+def test_typo_duplicate_and_wrong_total_reported_together(sample: Path) -> None:
+    """A typo'd key, a duplicate code and points summing to 990 come out in one run."""
+    cat = sample / "indicators.yaml"
+    edit(cat, 'unit: "triệu đồng", points: 30', 'unti: "triệu đồng", points: 30')
+    edit(cat, "code: A05,", "code: A04,")
+    edit(cat, 'unit: "giường", points: 15', 'unit: "giường", points: 5')
+    assert problems(sample) == [
+        "indicators.yaml:3: scale: base indicators add up to 990 points, 10 short the scale of 1000;"
+        " bonus and penalty indicators are not counted",
+        "indicators.yaml:9: sections[0].indicators[1].unti (A02): unknown key 'unti'; did you mean 'unit'?",
+        "indicators.yaml:12: sections[0].indicators[4].code (A04): duplicate code 'A04' (also at"
+        " sections[0].indicators[3]); codes must be unique",
+    ]
+
+
+CATALOGUE_CASES = {
+    "yaml-syntax": ("  - code: A\n", "  - code: [A\n", "YAML syntax error"),
+    "bad-code": (
+        "code: A02,",
+        "code: a02,",
+        "sections[0].indicators[1].code (a02): code 'a02' must be capital letters",
+    ),
+    "unknown-method": (
+        "points: 30, method: plan, aggregate: mean}",
+        "points: 30, method: plann, aggregate: mean}",
+        "sections[0].indicators[1].method (A02): unknown scoring method 'plann'; did you mean 'plan'?",
+    ),
+    "missing-param": (
+        "params: {per_item: 3}",
+        "params: {}",
+        "sections[4].indicators[2].params.per_item (E03): missing required key 'per_item'",
+    ),
+    "wrong-type-param": (
+        "params: {per_item: 3}",
+        'params: {per_item: "ba"}',
+        "sections[4].indicators[2].params.per_item (E03): must be a number, not 'ba'",
+    ),
+    "unknown-param": (
+        "params: {at_plan: 0.5}",
+        "params: {at_plann: 0.5}",
+        "sections[0].indicators[0].params.at_plann (A01): unknown key 'at_plann'; did you mean 'at_plan'?",
+    ),
+    "points-not-number": ("points: 20, method: yesno}", 'points: "20", method: yesno}', "must be a number, not '20'"),
+    "points-over": (
+        'unit: "giường", points: 15',
+        'unit: "giường", points: 25',
+        "scale: base indicators add up to 1010 points, 10 over the scale of 1000",
+    ),
+    "not-nfc": (
+        'title: "Phát triển kinh tế"',
+        'title: "Pha\u0301t triển kinh tế"',
+        "indicators.yaml:6: sections[0].title: ",
+    ),
+    "cap-below-base": ("cap: 50, floor_ratio", "cap: 40, floor_ratio", "cap 40 is below the points at plan (45)"),
+}
+
+
+@pytest.mark.parametrize("case", list(CATALOGUE_CASES))
+def test_catalogue_rule(sample: Path, case: str) -> None:
+    """Each catalogue mistake is reported with its file, key path and what to do."""
+    old, new, expected = CATALOGUE_CASES[case]
+    edit(sample / "indicators.yaml", old, new)
+    found = problems(sample)
+    assert any(expected in p for p in found), found
+    assert all(p.startswith("indicators.yaml:") for p in found)
+
+
+CAMPAIGN_CASES = {
+    "chair-not-member": ('chair: "94"', 'chair: "99"', "campaign.yaml:21: chair: chair '99' is not a member"),
+    "deputy-not-member": (
+        'deputies: ["84"]',
+        'deputies: ["85"]',
+        "campaign.yaml:22: deputies[0]: deputy '85' is not a member",
+    ),
+    "chair-as-deputy": ('deputies: ["84"]', 'deputies: ["94"]', "deputies[0]: '94' is the chair"),
+    "duplicate-member": (
+        '{code: "82", name: "Tiền Giang"}',
+        '{code: "80", name: "Tiền Giang"}',
+        "campaign.yaml:10: members[1].code: duplicate member code '80' (also members[0])",
+    ),
+    "code-as-number": (
+        '{code: "80", name: "Long An"}',
+        '{code: 80, name: "Long An"}',
+        "members[0].code: must be text in quotes, not 80",
+    ),
+    "quota-too-big": ("flag: 2 ", "flag: 11 ", "campaign.yaml:23: awards: 13 awards for 12 members; lower the quotas"),
+    "stray-space": ('name: "Cà Mau"', 'name: "Cà  Mau"', "members[11].name: 'Cà  Mau' has stray whitespace"),
+    "unknown-key": (
+        "deadline:",
+        "dealine:",
+        "campaign.yaml:26: dealine: unknown key 'dealine'; did you mean 'deadline'?",
+    ),
+    "duplicate-key": ("year: 2023", "year: 2023\nyear: 2024", "campaign.yaml:6: year: key 'year' appears twice"),
+}
+
+
+@pytest.mark.parametrize("case", list(CAMPAIGN_CASES))
+def test_campaign_rule(sample: Path, case: str) -> None:
+    """Each campaign.yaml mistake is reported with its line and key path."""
+    old, new, expected = CAMPAIGN_CASES[case]
+    edit(sample / "campaign.yaml", old, new)
+    found = problems(sample)
+    assert any(p.startswith(expected) or expected in p for p in found), found
+
+
+def test_missing_catalogue_file(sample: Path) -> None:
+    """A campaign pointing at a catalogue that is not there says so."""
+    edit(sample / "campaign.yaml", "indicators: indicators.yaml", "indicators: chi-tieu.yaml")
+    assert problems(sample) == ["chi-tieu.yaml: file not found; create it or fix the path"]
+
+
+def test_not_a_campaign_folder(tmp_path: Path) -> None:
+    """A folder without campaign.yaml is refused with the command that starts one."""
+    with pytest.raises(CampaignNotFound, match="emuxl init"):
+        load_campaign(tmp_path)
