@@ -59,10 +59,11 @@ def cli_reference() -> str:
     from .cli import main
 
     parts: list[str] = []
-    with click.Context(main, info_name="emuxl", terminal_width=80, max_content_width=80) as ctx:
+    fixed = {**main.context_settings, "terminal_width": 80, "max_content_width": 80}
+    with click.Context(main, info_name="emuxl", **fixed) as ctx:
         parts += ["```", main.get_help(ctx), "```", ""]
         for name, command in main.commands.items():
-            with click.Context(command, parent=ctx, info_name=name) as sub:
+            with click.Context(command, parent=ctx, info_name=name, **fixed) as sub:
                 parts += [f"#### emuxl {name}", "", "```", command.get_help(sub), "```", ""]
     return "\n".join(parts).rstrip() + "\n"
 
