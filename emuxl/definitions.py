@@ -128,9 +128,13 @@ class Catalogue(_Model):
         return [i for s in self.sections for i in s.indicators]
 
     def fingerprint(self) -> str:
-        """A hash over the definitions as shown on the form (code, title, unit, points, rule)."""
+        """A hash over the definitions as shown on the form (code, title, unit, points, rule).
+
+        Intake recomputes it from the cells actually in a returned file, so it
+        must use exactly what the form shows.
+        """
         shown = [
-            [s.code, s.title, [[i.code, i.title, i.unit, i.points, i.method, i.rule] for i in s.indicators]]
+            [s.code, s.title, [[i.code, i.title, i.unit, float(i.points), i.rule] for i in s.indicators]]
             for s in self.sections
         ]
         return hashlib.sha256(json.dumps(shown, ensure_ascii=False).encode()).hexdigest()[:16]
