@@ -18,6 +18,7 @@ demo: $(BIN)/.installed
 	rm -rf $(DEMO_DIR)
 	$(BIN)/emuxl init $(DEMO_DIR) --sample tay-nam-bo-2023
 	$(BIN)/emuxl check $(DEMO_DIR)
+	$(BIN)/emuxl forms $(DEMO_DIR)
 
 test: $(BIN)/.installed
 	$(BIN)/ruff check .

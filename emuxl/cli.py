@@ -13,6 +13,7 @@ import click
 from . import __version__, resources
 from .definitions import Campaign, load_campaign
 from .errors import DefinitionsError, EmuxlError
+from .forms import form_tasks, write_forms
 
 
 def campaign_dir(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -74,6 +75,22 @@ def init(directory: Path, sample: str, force: bool) -> None:
 def check(directory: Path) -> None:
     """Validate campaign.yaml and the catalogue; print a summary or every problem."""
     click.echo(summary(load_campaign(directory)))
+
+
+@main.command()
+@campaign_dir
+@click.option("--member", "members", multiple=True, metavar="CODE", help="Only this member (repeatable).")
+@click.option("--jobs", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
+@reports_errors
+def forms(directory: Path, members: tuple[str, ...], jobs: int | None) -> None:
+    """Write each member's scoring form (and peer-scoring forms) into forms/."""
+    campaign = load_campaign(directory)
+    tasks = form_tasks(campaign, members)
+    written = write_forms(campaign, members, jobs)
+    with click.progressbar(written, length=len(tasks), label="Writing forms", file=sys.stderr) as bar:
+        for _ in bar:
+            pass
+    click.echo(f"Wrote {len(tasks)} forms to {campaign.folder / 'forms'}")
 
 
 def summary(campaign: Campaign) -> str:

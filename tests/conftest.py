@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -30,3 +31,18 @@ def edit(path: Path, old: str, new: str, count: int = 1) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path.name}"
     path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def office():
+    """A headless LibreOffice driven through UNO; skipped (visibly) only outside CI."""
+    from office import Office, missing_reason
+
+    reason = missing_reason()
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI needs LibreOffice: {reason}")
+        pytest.skip(reason)
+    lo = Office()
+    yield lo
+    lo.close()

@@ -1,0 +1,488 @@
+"""Member and peer scoring forms (*biểu tự chấm điểm*, *phiếu chấm chéo*), written with XlsxWriter."""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.worksheet import Worksheet
+
+from . import __version__
+from .definitions import Campaign, Indicator, Member
+from .errors import EmuxlError
+from .layout import (
+    COLUMNS,
+    FIRST_ROW,
+    FORMAT_VERSION,
+    GUIDE_SHEET,
+    HEADER_ROW,
+    HEADING_NAME,
+    KIND_MEMBER,
+    KIND_PEER,
+    META_KEYS,
+    META_SHEET,
+    PEER_COLUMNS,
+    PEER_SHEET,
+    SCORE_SHEET,
+    input_name,
+    peer_name,
+    title_name,
+)
+from .methods import Cluster, Input, Refs, Value, choices_of, inputs_of
+
+PASSWORD = "emuxl"  # ASCII only: LibreOffice rejects non-ASCII sheet passwords
+FIXED_DATE = datetime(2000, 1, 1)  # document dates, so the same definitions give the same bytes
+Values = Mapping[str, Mapping[str, Value]]  # indicator code -> input name -> value
+
+
+def form_path(campaign: Campaign, member: Member, kind: str = KIND_MEMBER) -> Path:
+    """Where a member's form is written: ``forms/<code>-<slug>.xlsx`` (peer: ``…-cham-cheo.xlsx``)."""
+    suffix = "-cham-cheo" if kind == KIND_PEER else ""
+    return campaign.folder / "forms" / f"{member.code}-{member.slug}{suffix}.xlsx"
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write bytes to a temporary file beside ``path`` and rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            os.fchmod(f.fileno(), 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def self_score(indicator: Indicator, values: Mapping[str, Value]) -> float | None:
+    """The self-score the form's formula computes, or None when the member types it in."""
+    method = indicator.spec
+    if method.cluster_wide:
+        return None
+    points = method.score(values, indicator.settings, indicator.points, Cluster()).points
+    return -points if method.role == "penalty" else points
+
+
+def self_formula(indicator: Indicator, refs: Mapping[str, str]) -> str:
+    """The self-score formula of a member-local indicator (penalties shown negative)."""
+    body = indicator.spec.formula(Refs(inputs=refs), indicator.settings, indicator.points)
+    return f"=-({body})" if indicator.spec.role == "penalty" else f"={body}"
+
+
+def row_height(*texts_and_widths: Any) -> float:
+    """A row height (points) that shows wrapped texts whole: pairs of (text, column width)."""
+    pairs = zip(texts_and_widths[::2], texts_and_widths[1::2], strict=True)
+    lines = max(-(-len(text) // max(1, int(width * 1.05))) for text, width in pairs)
+    return 16.5 * max(1, lines)
+
+
+class _Formats:
+    """The cell formats of one workbook."""
+
+    def __init__(self, wb: xlsxwriter.Workbook):
+        border = {"border": 1, "valign": "vcenter", "text_wrap": True}
+        self.title = wb.add_format({"bold": True, "font_size": 14, "align": "center"})
+        self.subtitle = wb.add_format({"bold": True, "align": "center"})
+        self.hint = wb.add_format({"italic": True, "text_wrap": True, "valign": "top"})
+        self.head = wb.add_format({**border, "bold": True, "align": "center", "bg_color": "#D9E1F2"})
+        self.colno = wb.add_format({**border, "italic": True, "align": "center", "font_size": 10})
+        self.text = wb.add_format(border)
+        self.center = wb.add_format({**border, "align": "center"})
+        self.points = wb.add_format({**border, "align": "center", "num_format": "#,##0.##"})
+        self.section = wb.add_format({**border, "bold": True, "bg_color": "#FFF2CC"})
+        self.section_num = wb.add_format({**border, "bold": True, "bg_color": "#FFF2CC", "num_format": "#,##0.00"})
+        self.score = wb.add_format({**border, "num_format": "#,##0.00", "bg_color": "#F2F2F2"})
+        self.na = wb.add_format({**border, "bg_color": "#F2F2F2"})
+        self.total = wb.add_format({**border, "bold": True, "num_format": "#,##0.00", "bg_color": "#E2EFDA"})
+        self.total_text = wb.add_format({**border, "bold": True, "bg_color": "#E2EFDA"})
+        unlocked = {**border, "locked": False, "bg_color": "#FFFFFF"}
+        self.number = wb.add_format({**unlocked, "num_format": "#,##0.00"})
+        self.integer = wb.add_format({**unlocked, "num_format": "#,##0"})
+        self.choice = wb.add_format(unlocked)
+        self.note = wb.add_format(unlocked)
+        self.missing = wb.add_format({"bg_color": "#FFE699"})
+        self.sign = wb.add_format({"bold": True, "align": "center"})
+        self.sign_hint = wb.add_format({"italic": True, "align": "center"})
+
+
+def _new_workbook(buffer: io.BytesIO, campaign: Campaign, member: Member, kind: str) -> xlsxwriter.Workbook:
+    wb = xlsxwriter.Workbook(
+        buffer,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "default_format_properties": {"font_name": "Times New Roman", "font_size": 12},
+        },
+    )
+    wb.set_properties(
+        {
+            "title": f"Biểu tự chấm điểm thi đua năm {campaign.year} - {member.name}",
+            "subject": campaign.cluster,
+            "author": "emuxl",
+            "created": FIXED_DATE,
+        }
+    )
+    meta = _meta(campaign, member, kind)
+    for key in META_KEYS:
+        wb.set_custom_property(f"emuxl_{key}", str(meta[key]))
+    return wb
+
+
+def _meta(campaign: Campaign, member: Member, kind: str) -> dict[str, Any]:
+    return {
+        "cluster": campaign.cluster,
+        "year": campaign.year,
+        "member": member.code,
+        "kind": kind,
+        "fingerprint": campaign.catalogue.fingerprint(),
+        "format": FORMAT_VERSION,
+        "emuxl": __version__,
+    }
+
+
+def _write_meta(wb: xlsxwriter.Workbook, campaign: Campaign, member: Member, kind: str) -> None:
+    ws = wb.add_worksheet(META_SHEET)
+    for row, (key, value) in enumerate(_meta(campaign, member, kind).items()):
+        ws.write_string(row, 0, key)
+        if isinstance(value, int):
+            ws.write_number(row, 1, value)
+        else:
+            ws.write_string(row, 1, str(value))
+    ws.very_hidden()
+    ws.protect(PASSWORD)
+
+
+def _guide_lines(campaign: Campaign, member: Member, kind: str) -> list[str]:
+    deadline = campaign.deadline.strftime("%d/%m/%Y") if campaign.deadline else "theo văn bản của Cụm"
+    send_to = campaign.contact or "Ban Thi đua - Khen thưởng của đơn vị Cụm trưởng"
+    if kind == KIND_PEER:
+        what = [
+            "1. Phiếu này dùng để chấm chéo: đơn vị chấm điểm cho từng thành viên khác của Cụm (không tự chấm mình).",
+            "2. Nhập điểm vào các ô màu trắng ở cột «Điểm chấm», từ 0 đến điểm tối đa của tiêu chí.",
+        ]
+    else:
+        what = [
+            "1. Nhập số liệu vào các ô màu trắng: Kế hoạch, Thực hiện, Cùng kỳ năm trước, Kết quả; "
+            "ô tô vàng là ô bắt buộc còn trống.",
+            "2. Nhập số đúng đơn vị tính ghi ở cột «Đơn vị tính»; "
+            "không nhập chữ, không nhập đơn vị hay dấu % vào ô số.",
+            "3. Với tiêu chí xếp loại hoặc đạt/không đạt: chọn trong danh sách của ô.",
+            "4. Điểm tự chấm được tính tự động theo cách chấm; "
+            "tiêu chí dẫn đầu Cụm và xếp hạng trong Cụm: đơn vị tự nhập điểm.",
+            "5. Ghi minh chứng (số văn bản, nguồn số liệu) ở cột «Minh chứng, ghi chú».",
+        ]
+    return [
+        f"{campaign.cluster.upper()} - NĂM {campaign.year}",
+        f"HƯỚNG DẪN {'CHẤM CHÉO' if kind == KIND_PEER else 'TỰ CHẤM ĐIỂM'} - {member.name.upper()}",
+        "",
+        *what,
+        "",
+        "KHÔNG ĐƯỢC: đổi tên, xóa hoặc thêm trang tính; sửa tên tiêu chí, điểm tối đa, cách chấm; "
+        "gộp ô; đặt mật khẩu cho tệp. Tệp bị sửa sẽ không được tiếp nhận.",
+        f"Hạn gửi: {deadline}. Gửi lại chính tệp này (định dạng .xlsx, có thể đổi tên) cho: {send_to}.",
+        "Phần mềm tiếp nhận sẽ gửi lại phiếu phản hồi nêu rõ ô cần sửa nếu có.",
+    ]
+
+
+def _write_guide(wb: xlsxwriter.Workbook, fmt: _Formats, campaign: Campaign, member: Member, kind: str) -> None:
+    ws = wb.add_worksheet(GUIDE_SHEET)
+    ws.set_column(0, 0, 120)
+    for row, line in enumerate(_guide_lines(campaign, member, kind)):
+        ws.write_string(row, 0, line, fmt.subtitle if row < 2 else fmt.hint)
+    ws.protect(PASSWORD)
+    ws.set_paper(9)
+
+
+def _prepare_sheet(ws: Worksheet, columns: Mapping[str, tuple[int, str, float]], member: Member) -> None:
+    for col, _title, width in columns.values():
+        ws.set_column(col, col, width)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(HEADER_ROW, HEADER_ROW + 1)
+    ws.freeze_panes(FIRST_ROW, 2)
+    ws.set_footer(f"&L{member.name.replace('&', '&&')}&RTrang &P/&N")
+    ws.set_margins(left=0.5, right=0.4, top=0.6, bottom=0.6)
+    ws.protect(PASSWORD, {"format_columns": True, "format_rows": True})
+
+
+def _write_heading(
+    wb: xlsxwriter.Workbook, ws: Worksheet, fmt: _Formats, campaign: Campaign, member: Member, title: str, last: int
+) -> None:
+    ws.merge_range(0, 0, 0, last, campaign.cluster.upper(), fmt.subtitle)
+    ws.merge_range(1, 0, 1, last, f"{title} NĂM {campaign.year}", fmt.title)
+    ws.merge_range(2, 0, 2, last, f"Đơn vị: {member.name} (mã {member.code})", fmt.subtitle)
+    wb.define_name(HEADING_NAME, f"='{ws.name}'!$A$3")
+    deadline = campaign.deadline.strftime("%d/%m/%Y") if campaign.deadline else "theo văn bản của Cụm"
+    ws.merge_range(3, 0, 3, last, f"Hạn gửi: {deadline}. Chỉ nhập vào các ô màu trắng.", fmt.hint)
+
+
+def _write_header(ws: Worksheet, fmt: _Formats, columns: Mapping[str, tuple[int, str, float]]) -> None:
+    ws.set_row(HEADER_ROW, 45)
+    for n, (col, title, _w) in enumerate(columns.values(), 1):
+        ws.write_string(HEADER_ROW, col, title, fmt.head)
+        ws.write_string(HEADER_ROW + 1, col, f"({n})", fmt.colno)
+
+
+def _validation(inp: Input, indicator: Indicator) -> dict[str, Any]:
+    base = {"error_title": "Giá trị không hợp lệ", "input_title": inp.label[:32]}
+    unit = f" ({indicator.unit})" if indicator.unit else ""
+    if inp.kind == "choice":
+        return {
+            **base,
+            "validate": "list",
+            "source": choices_of(indicator.settings),
+            "input_message": "Chọn một giá trị trong danh sách.",
+            "error_message": "Chỉ được chọn một giá trị trong danh sách của ô.",
+        }
+    if inp.kind == "integer":
+        low = 1 if inp.name == "rank" else 0
+        return {
+            **base,
+            "validate": "integer",
+            "criteria": ">=",
+            "value": low,
+            "input_message": f"Nhập số nguyên từ {low} trở lên{unit}.",
+            "error_message": f"Phải là số nguyên từ {low} trở lên, không nhập chữ.",
+        }
+    if inp.name == "self":
+        return {
+            **base,
+            "validate": "decimal",
+            "criteria": "between",
+            "minimum": 0,
+            "maximum": indicator.points,
+            "input_message": f"Điểm tự chấm, từ 0 đến {indicator.points:g}.",
+            "error_message": f"Điểm phải là số từ 0 đến {indicator.points:g}.",
+        }
+    return {
+        **base,
+        "validate": "decimal",
+        "criteria": "between",
+        "minimum": -1e12,
+        "maximum": 1e12,
+        "input_message": f"Nhập số{unit}; dùng dấu thập phân của máy, không nhập chữ.",
+        "error_message": "Phải là một số, không nhập chữ, đơn vị hay dấu %.",
+    }
+
+
+def _write_input(
+    wb: xlsxwriter.Workbook, ws: Worksheet, fmt: _Formats, row: int, inp: Input, ind: Indicator, value: Value
+) -> str:
+    col = COLUMNS[inp.column][0]
+    cell_format = {"number": fmt.number, "integer": fmt.integer, "choice": fmt.choice}[inp.kind]
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        ws.write_number(row, col, value, cell_format)
+    elif isinstance(value, str):
+        ws.write_string(row, col, value, cell_format)
+    else:
+        ws.write_blank(row, col, None, cell_format)
+    ws.data_validation(row, col, row, col, _validation(inp, ind))
+    if inp.required:
+        ws.conditional_format(row, col, row, col, {"type": "blanks", "format": fmt.missing})
+    cell = xl_rowcol_to_cell(row, col, row_abs=True, col_abs=True)
+    wb.define_name(input_name(ind.code, inp.name), f"='{ws.name}'!{cell}")
+    return cell
+
+
+def _write_indicator(
+    wb: xlsxwriter.Workbook, ws: Worksheet, fmt: _Formats, row: int, ind: Indicator, values: Mapping[str, Value]
+) -> int:
+    """Write one indicator (and its sub-rows); return the next free row."""
+    inputs = inputs_of(ind.spec, ind.settings)
+    depth = max((i.row for i in inputs), default=0)
+    for r in range(row, row + depth + 1):
+        for key in ("code", "title", "unit", "points", "rule", "plan", "actual", "previous", "result", "self"):
+            ws.write_blank(r, COLUMNS[key][0], None, fmt.na)
+    ws.write_string(row, COLUMNS["code"][0], ind.code, fmt.center)
+    ws.write_string(row, COLUMNS["title"][0], ind.title, fmt.text)
+    wb.define_name(title_name(ind.code), f"='{ws.name}'!{xl_rowcol_to_cell(row, COLUMNS['title'][0], True, True)}")
+    ws.write_string(row, COLUMNS["unit"][0], ind.unit, fmt.center)
+    ws.write_number(row, COLUMNS["points"][0], ind.points, fmt.points)
+    ws.write_string(row, COLUMNS["rule"][0], ind.rule, fmt.text)
+    ws.set_row(row, row_height(ind.title, COLUMNS["title"][2], ind.rule, COLUMNS["rule"][2]))
+    refs = {}
+    for inp in inputs:
+        if inp.row and inp.row_label:
+            ws.write_string(row + inp.row, COLUMNS["title"][0], f"- {inp.row_label}", fmt.text)
+        refs[inp.name] = _write_input(wb, ws, fmt, row + inp.row, inp, ind, values.get(inp.name))
+    score_col = COLUMNS["self"][0]
+    cached = self_score(ind, values)
+    if cached is not None:
+        ws.write_formula(row, score_col, self_formula(ind, refs), fmt.score, cached)
+    elif ind.method == "peer":
+        ws.write_string(row, score_col, "Chấm chéo", fmt.na)
+    ws.write(row, COLUMNS["note"][0], values.get("note") or None, fmt.note)
+    note = xl_rowcol_to_cell(row, COLUMNS["note"][0], True, True)
+    wb.define_name(input_name(ind.code, "note"), f"='{ws.name}'!{note}")
+    return row + depth + 1
+
+
+def member_form(campaign: Campaign, member: Member, values: Values | None = None) -> bytes:
+    """The bytes of a member's self-scoring form, optionally pre-filled with values."""
+    values = values or {}
+    buffer = io.BytesIO()
+    wb = _new_workbook(buffer, campaign, member, KIND_MEMBER)
+    fmt = _Formats(wb)
+    _write_guide(wb, fmt, campaign, member, KIND_MEMBER)
+    ws = wb.add_worksheet(SCORE_SHEET)
+    last = len(COLUMNS) - 1
+    _prepare_sheet(ws, COLUMNS, member)
+    _write_heading(wb, ws, fmt, campaign, member, "BIỂU TỰ CHẤM ĐIỂM THI ĐUA", last)
+    _write_header(ws, fmt, COLUMNS)
+    score_col = COLUMNS["self"][0]
+    row, subtotals, grand = FIRST_ROW, [], 0.0
+    for section in campaign.catalogue.sections:
+        head, row = row, row + 1
+        section_total = 0.0
+        for ind in section.indicators:
+            score = self_score(ind, values.get(ind.code, {}))
+            section_total += score or 0.0
+            row = _write_indicator(wb, ws, fmt, row, ind, values.get(ind.code, {}))
+        for col in range(last + 1):
+            ws.write_blank(head, col, None, fmt.section)
+        ws.write_string(head, COLUMNS["code"][0], section.code, fmt.section)
+        ws.write_string(head, COLUMNS["title"][0], section.title, fmt.section)
+        base = sum(i.points for i in section.indicators if i.spec.role == "base")
+        if base:
+            ws.write_number(head, COLUMNS["points"][0], base, fmt.section_num)
+        first, end = xl_rowcol_to_cell(head + 1, score_col), xl_rowcol_to_cell(row - 1, score_col)
+        ws.write_formula(head, score_col, f"=SUM({first}:{end})", fmt.section_num, section_total)
+        subtotals.append(xl_rowcol_to_cell(head, score_col))
+        grand += section_total
+    for col in range(last + 1):
+        ws.write_blank(row, col, None, fmt.total_text)
+    ws.write_string(row, COLUMNS["title"][0], "TỔNG ĐIỂM TỰ CHẤM (chưa gồm chấm chéo)", fmt.total_text)
+    ws.write_number(row, COLUMNS["points"][0], campaign.catalogue.scale, fmt.total)
+    ws.write_formula(row, score_col, "=" + "+".join(subtotals), fmt.total, grand)
+    _write_signatures(ws, fmt, row + 2, (COLUMNS["title"][0], COLUMNS["self"][0]))
+    ws.print_area(0, 0, row + 7, last)
+    _write_meta(wb, campaign, member, KIND_MEMBER)
+    wb.close()
+    return buffer.getvalue()
+
+
+def _write_signatures(ws: Worksheet, fmt: _Formats, row: int, cols: tuple[int, int]) -> None:
+    left, right = cols
+    ws.write_string(row, left, "NGƯỜI LẬP BIỂU", fmt.sign)
+    ws.write_string(row + 1, left, "(Ký, ghi rõ họ tên)", fmt.sign_hint)
+    ws.write_string(row, right, "THỦ TRƯỞNG ĐƠN VỊ", fmt.sign)
+    ws.write_string(row + 1, right, "(Ký tên, đóng dấu)", fmt.sign_hint)
+
+
+def peer_form(campaign: Campaign, scorer: Member, values: Mapping[str, Mapping[str, float]] | None = None) -> bytes:
+    """The bytes of a member's peer-scoring form: every other member against each peer criterion."""
+    values = values or {}
+    buffer = io.BytesIO()
+    wb = _new_workbook(buffer, campaign, scorer, KIND_PEER)
+    fmt = _Formats(wb)
+    _write_guide(wb, fmt, campaign, scorer, KIND_PEER)
+    ws = wb.add_worksheet(PEER_SHEET)
+    last = len(PEER_COLUMNS) - 1
+    _prepare_sheet(ws, PEER_COLUMNS, scorer)
+    _write_heading(wb, ws, fmt, campaign, scorer, "PHIẾU CHẤM CHÉO", last)
+    _write_header(ws, fmt, PEER_COLUMNS)
+    col = {key: spec[0] for key, spec in PEER_COLUMNS.items()}
+    row = FIRST_ROW
+    for ind in (i for i in campaign.catalogue.indicators if i.method == "peer"):
+        for c in range(last + 1):
+            ws.write_blank(row, c, None, fmt.section)
+        ws.write_string(row, col["code"], ind.code, fmt.section)
+        ws.write_string(row, col["title"], ind.title, fmt.section)
+        cell = xl_rowcol_to_cell(row, col["title"], True, True)
+        wb.define_name(title_name(ind.code), f"='{ws.name}'!{cell}")
+        ws.write_number(row, col["points"], ind.points, fmt.section_num)
+        row += 1
+        for other in (m for m in campaign.members if m.code != scorer.code):
+            for key in ("code", "title", "points"):
+                ws.write_blank(row, col[key], None, fmt.na)
+            ws.write_string(row, col["member"], other.name, fmt.text)
+            given = values.get(ind.code, {}).get(other.code)
+            if given is None:
+                ws.write_blank(row, col["score"], None, fmt.number)
+            else:
+                ws.write_number(row, col["score"], given, fmt.number)
+            ws.data_validation(
+                row,
+                col["score"],
+                row,
+                col["score"],
+                {
+                    "validate": "decimal",
+                    "criteria": "between",
+                    "minimum": 0,
+                    "maximum": ind.points,
+                    "input_title": "Điểm chấm chéo",
+                    "input_message": f"Điểm cho {other.name}, từ 0 đến {ind.points:g}."[:255],
+                    "error_title": "Giá trị không hợp lệ",
+                    "error_message": f"Điểm phải là số từ 0 đến {ind.points:g}.",
+                },
+            )
+            ws.conditional_format(row, col["score"], row, col["score"], {"type": "blanks", "format": fmt.missing})
+            ref = xl_rowcol_to_cell(row, col["score"], True, True)
+            wb.define_name(peer_name(ind.code, other.code), f"='{ws.name}'!{ref}")
+            ws.write_blank(row, col["note"], None, fmt.note)
+            row += 1
+    _write_signatures(ws, fmt, row + 1, (col["title"], col["score"]))
+    _write_meta(wb, campaign, scorer, KIND_PEER)
+    wb.close()
+    return buffer.getvalue()
+
+
+# ------------------------------------------------------------------ many forms, many cores
+
+_worker_campaign: Campaign | None = None
+
+
+def _init_worker(campaign: Campaign) -> None:
+    global _worker_campaign
+    _worker_campaign = campaign
+
+
+def _write_one(code: str, kind: str) -> Path:
+    campaign = _worker_campaign
+    assert campaign is not None
+    member = campaign.member(code)
+    path = form_path(campaign, member, kind)
+    write_atomic(path, member_form(campaign, member) if kind == KIND_MEMBER else peer_form(campaign, member))
+    return path
+
+
+def _write_chunk(tasks: list[tuple[str, str]]) -> list[Path]:
+    return [_write_one(code, kind) for code, kind in tasks]
+
+
+def form_tasks(campaign: Campaign, codes: Iterable[str] | None = None) -> list[tuple[str, str]]:
+    """The (member code, form kind) pairs to write: every member form, plus peer forms if needed."""
+    chosen = list(codes) if codes else campaign.member_codes
+    unknown = [c for c in chosen if c not in campaign.member_codes]
+    if unknown:
+        raise EmuxlError(f"not a member: {', '.join(unknown)}; members are {', '.join(campaign.member_codes)}")
+    kinds = [KIND_MEMBER, KIND_PEER] if campaign.has_peer else [KIND_MEMBER]
+    return [(code, kind) for code in chosen for kind in kinds]
+
+
+def write_forms(campaign: Campaign, codes: Iterable[str] | None = None, jobs: int | None = None) -> Iterator[Path]:
+    """Write the forms of the given members (default: all) and yield each path as it is done."""
+    tasks = form_tasks(campaign, codes)
+    jobs = jobs or os.cpu_count() or 1
+    if jobs == 1 or len(tasks) < 8:
+        _init_worker(campaign)
+        for code, kind in tasks:
+            yield _write_one(code, kind)
+        return
+    size = max(1, min(64, len(tasks) // (jobs * 4)))
+    chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
+    with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(campaign,)) as pool:
+        for paths in pool.map(_write_chunk, chunks):
+            yield from paths
