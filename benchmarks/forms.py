@@ -24,8 +24,8 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from emuxl.definitions import load_campaign  # noqa: E402
-from emuxl.forms import member_form, write_forms  # noqa: E402
+from emuxl.definitions import load_campaign
+from emuxl.forms import member_form, write_forms
 
 METHODS = [
     ("plan", {}),
