@@ -125,7 +125,8 @@ def main() -> None:
         emuxl_loop(), bare_loop()  # warm up imports and caches
         ours, floor = min(timed(emuxl_loop) for _ in range(2)), min(timed(bare_loop) for _ in range(2))
         print(
-            f"one core, {len(sample)} forms: emuxl {len(sample) / ours:.0f} forms/s, bare loop {len(sample) / floor:.0f} forms/s"
+            f"one core, {len(sample)} forms: emuxl {len(sample) / ours:.0f} forms/s,"
+            f" bare loop {len(sample) / floor:.0f} forms/s"
         )
         print(f"ratio emuxl / bare loop: {ours / floor:.2f}x (target <= 1.5x)")
         jobs = os.cpu_count() or 1
