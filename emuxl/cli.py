@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 import functools
+import json
 import sys
+from collections import Counter
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import click
 
-from . import __version__, resources
+from . import __version__, intake, resources
 from .definitions import Campaign, load_campaign
 from .errors import DefinitionsError, EmuxlError
+from .feedback import write_feedback
 from .forms import form_tasks, write_forms
+from .intake.isolate import DEFAULT_TIMEOUT
+from .store import MISSING, REJECTED
+
+LARGE_BATCH = 50  # above this many files, a progress bar instead of a line per file
+MAX_SHOWN = 5  # problems printed per file; the feedback workbook has them all
 
 
 def campaign_dir(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -91,6 +100,85 @@ def forms(directory: Path, members: tuple[str, ...], jobs: int | None) -> None:
         for _ in bar:
             pass
     click.echo(f"Wrote {len(tasks)} forms to {campaign.folder / 'forms'}")
+
+
+@main.command()
+@campaign_dir
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--jobs", type=click.IntRange(min=1), help="Reader processes (default: all cores).")
+@click.option("--timeout", default=DEFAULT_TIMEOUT, show_default=True, help="Seconds allowed to read one file.")
+@reports_errors
+def collect(directory: Path, paths: tuple[Path, ...], jobs: int | None, timeout: float) -> None:
+    """Take in returned files (PATHs, files or folders; default DIR/inbox) and write feedback."""
+    campaign = load_campaign(directory)
+    sources = list(paths) or [campaign.folder / "inbox"]
+    total = len(intake.find_files(sources))
+    results = []
+    stream = intake.collect(campaign, sources, jobs=jobs, timeout=timeout)
+    if total > LARGE_BATCH:
+        with click.progressbar(stream, length=total, label="Collecting", file=sys.stderr) as bar:
+            results = list(bar)
+        shown = [r for r in results if r.status == REJECTED]
+    else:
+        shown = results
+        for result in stream:
+            results.append(result)
+            click.echo(describe(result))
+    if total > LARGE_BATCH:
+        for result in shown:
+            click.echo(describe(result))
+    touched = {r.member for r in results if r.member}
+    written = write_feedback(campaign, touched)
+    counts = Counter(r.status for r in results)
+    click.echo(", ".join(f"{n} {state}" for state, n in sorted(counts.items())) or "No files found.")
+    if written:
+        click.echo(f"Feedback for {len(written)} member(s) in {campaign.folder / 'out' / 'feedback'}")
+    if counts[REJECTED]:
+        sys.exit(1)
+
+
+def describe(result: intake.FileResult) -> str:
+    """One line (and its problems) for a file taken in."""
+    who = f" {result.member} ({result.kind})" if result.member else ""
+    mark = {REJECTED: "x", intake.DUPLICATE: "=", intake.SKIPPED: "-"}.get(result.status, "v")
+    lines = [f"{mark} {result.name}{who}: {result.status}"]
+    for issue in result.issues[:MAX_SHOWN]:
+        where = " ".join(x for x in (issue.indicator, issue.cell) if x)
+        lines.append(f"    {issue.code}{f' [{where}]' if where else ''}: {issue.message}")
+    if len(result.issues) > MAX_SHOWN:
+        lines.append(f"    … and {len(result.issues) - MAX_SHOWN} more (see the feedback workbook)")
+    return "\n".join(lines)
+
+
+@main.command()
+@campaign_dir
+@click.option("--json", "as_json", is_flag=True, help="Print the same content as JSON.")
+@reports_errors
+def status(directory: Path, as_json: bool) -> None:
+    """Who returned what, what is wrong, what is missing."""
+    campaign = load_campaign(directory)
+    rows = intake.member_status(campaign)
+    strays = intake.unidentified(campaign)
+    if as_json:
+        data = {
+            "members": [asdict(r) for r in rows],
+            "unidentified": [{"file": f, "status": s, "problem": p} for f, s, p in strays],
+        }
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    peer = campaign.has_peer
+    header = (
+        f"{'code':<6} {'member':<20} {'state':<24} {'err':>4} {'warn':>4}  " + ("peer form  " if peer else "") + "file"
+    )
+    click.echo(header)
+    for r in rows:
+        line = f"{r.code:<6} {r.name:<20} {r.state:<24} {r.errors:>4} {r.warnings:>4}  "
+        line += f"{r.peer_state:<10} " if peer else ""
+        click.echo(line + r.file + (f"  (also: {', '.join(r.other_files)})" if r.other_files else ""))
+    for name, state, problem in strays:
+        click.echo(f"unidentified file {name}: {state}: {problem}")
+    done = sum(1 for r in rows if r.state != MISSING)
+    click.echo(f"{done}/{len(rows)} members returned a form.")
 
 
 def summary(campaign: Campaign) -> str:

@@ -34,6 +34,7 @@ from .layout import (
     SCORE_SHEET,
     input_name,
     peer_name,
+    section_name,
     title_name,
 )
 from .methods import Cluster, Input, Refs, Value, choices_of, inputs_of
@@ -353,6 +354,8 @@ def member_form(campaign: Campaign, member: Member, values: Values | None = None
             ws.write_blank(head, col, None, fmt.section)
         ws.write_string(head, COLUMNS["code"][0], section.code, fmt.section)
         ws.write_string(head, COLUMNS["title"][0], section.title, fmt.section)
+        cell = xl_rowcol_to_cell(head, COLUMNS["title"][0], True, True)
+        wb.define_name(section_name(section.code), f"='{ws.name}'!{cell}")
         base = sum(i.points for i in section.indicators if i.spec.role == "base")
         if base:
             ws.write_number(head, COLUMNS["points"][0], base, fmt.section_num)

@@ -63,4 +63,9 @@ def title_name(code: str) -> str:
     return f"d_{code}"
 
 
+def section_name(code: str) -> str:
+    """Defined name of a section's title cell on the scoring sheet."""
+    return f"s_{code}"
+
+
 HEADING_NAME = "h_member"  # the cell naming the member on the scoring sheet

@@ -1,0 +1,127 @@
+"""Per-member feedback workbooks (*phiếu phản hồi*): each issue with its cell, the raw value and the fix.
+
+Written in Vietnamese for the province to act on without calling anyone.
+Everything that came from a returned file is written as a plain string.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from pathlib import Path
+
+import xlsxwriter
+
+from .definitions import Campaign, Member
+from .forms import FIXED_DATE, write_atomic
+from .layout import KIND_MEMBER, KIND_PEER
+from .store import ACCEPTED, MISSING, REJECTED, WITH_ERRORS, WITH_WARNINGS, Row, Store
+
+STATE_VI = {
+    ACCEPTED: "Đã tiếp nhận, không có lỗi",
+    WITH_WARNINGS: "Đã tiếp nhận; có lưu ý cần xem",
+    WITH_ERRORS: "Đã tiếp nhận nhưng còn lỗi: các tiêu chí có lỗi tạm tính 0 điểm cho đến khi sửa",
+    REJECTED: "KHÔNG tiếp nhận: tệp phải được sửa và gửi lại",
+    MISSING: "Chưa nhận được",
+}
+SEVERITY_VI = {"fatal": "Không tiếp nhận", "error": "Lỗi", "warning": "Lưu ý", "note": "Ghi chú"}
+HEADERS = [
+    ("STT", 5),
+    ("Mức độ", 14),
+    ("Trang tính", 14),
+    ("Ô", 7),
+    ("Mã", 6),
+    ("Tiêu chí", 40),
+    ("Giá trị đã nhập", 20),
+    ("Vấn đề", 50),
+    ("Cách sửa", 45),
+]
+
+
+def feedback_path(campaign: Campaign, member: Member) -> Path:
+    """Where a member's feedback workbook goes: ``out/feedback/<code>-<slug>.xlsx``."""
+    return campaign.folder / "out" / "feedback" / f"{member.code}-{member.slug}.xlsx"
+
+
+def _latest(store: Store, code: str, kind: str) -> Row | None:
+    return next((r for r in store.submissions(code) if r.kind == kind), None)
+
+
+def feedback_workbook(campaign: Campaign, member: Member, store: Store) -> bytes:
+    """The bytes of one member's feedback workbook."""
+    titles = {i.code: i.title for i in campaign.catalogue.indicators}
+    buffer = io.BytesIO()
+    wb = xlsxwriter.Workbook(
+        buffer,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+            "default_format_properties": {"font_name": "Times New Roman", "font_size": 12},
+        },
+    )
+    wb.set_properties({"title": f"Phản hồi tiếp nhận - {member.name}", "author": "emuxl", "created": FIXED_DATE})
+    bold = wb.add_format({"bold": True})
+    title = wb.add_format({"bold": True, "font_size": 14})
+    head = wb.add_format({"bold": True, "border": 1, "text_wrap": True, "bg_color": "#D9E1F2", "valign": "vcenter"})
+    cell = wb.add_format({"border": 1, "text_wrap": True, "valign": "top"})
+    ws = wb.add_worksheet("Phản hồi")
+    for col, (_h, width) in enumerate(HEADERS):
+        ws.set_column(col, col, width)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.write_string(0, 0, f"PHẢN HỒI TIẾP NHẬN BIỂU CHẤM ĐIỂM THI ĐUA NĂM {campaign.year}", title)
+    ws.write_string(1, 0, campaign.cluster)
+    ws.write_string(2, 0, f"Đơn vị: {member.name} (mã {member.code})", bold)
+    row = 4
+    kinds = [(KIND_MEMBER, "Biểu tự chấm điểm")] + ([(KIND_PEER, "Phiếu chấm chéo")] if campaign.has_peer else [])
+    for kind, label in kinds:
+        latest = _latest(store, member.code, kind)
+        state = STATE_VI[latest.status if latest else MISSING]
+        ws.write_string(row, 0, f"{label}: {state}", bold)
+        row += 1
+        if latest is None:
+            row += 1
+            continue
+        ws.write_string(row, 0, f"Tệp: {latest.name} (lưu lúc {latest.saved_at}, nhận lúc {latest.received_at})")
+        row += 1
+        issues = store.issues(latest.id)
+        if not issues:
+            ws.write_string(row, 0, "Không có vấn đề nào.")
+            row += 2
+            continue
+        for col, (h, _w) in enumerate(HEADERS):
+            ws.write_string(row, col, h, head)
+        row += 1
+        for n, issue in enumerate(issues, 1):
+            texts = [
+                str(n),
+                SEVERITY_VI.get(issue["severity"], issue["severity"]),
+                issue["sheet"] or "",
+                issue["cell"] or "",
+                issue["indicator"] or "",
+                titles.get(issue["indicator"] or "", ""),
+                issue["raw"] or "",
+                issue["message"],
+                issue["fix"],
+            ]
+            for col, text in enumerate(texts):
+                ws.write_string(row, col, text, cell)
+            row += 1
+        row += 1
+    wb.close()
+    return buffer.getvalue()
+
+
+def write_feedback(campaign: Campaign, codes: Iterable[str]) -> list[Path]:
+    """Write the feedback workbooks of the given members; return their paths."""
+    paths = []
+    with Store(campaign.folder) as store:
+        for code in sorted(set(codes)):
+            member = campaign.member(code)
+            path = feedback_path(campaign, member)
+            write_atomic(path, feedback_workbook(campaign, member, store))
+            paths.append(path)
+    return paths

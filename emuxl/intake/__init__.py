@@ -1,0 +1,241 @@
+"""Intake: take returned files in safely — archive, sniff, read in isolation, verify, extract, store.
+
+Every file's bytes are archived under their SHA-256 before anything parses
+them; one bad file never stops the others; problems are issues, not exceptions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ..definitions import Campaign
+from ..forms import write_atomic
+from ..layout import KIND_MEMBER, KIND_PEER, META_SHEET, PEER_SHEET, SCORE_SHEET
+from ..store import ACCEPTED, MISSING, REJECTED, WITH_ERRORS, WITH_WARNINGS, Store, now
+from .isolate import DEFAULT_MEMORY, DEFAULT_TIMEOUT, Failure, run_isolated
+from .issues import Issue, make_issue
+from .read import RawBook, read_file
+from .sniff import sniff_container
+from .verify import Reading, verify_and_extract
+
+DUPLICATE = "duplicate"
+SKIPPED = "skipped"
+FIXED_FORM_DATE = "2000-01-01"  # forms are written with this date; a real save changes it
+
+
+@dataclass
+class FileResult:
+    """What happened to one file of a collect run."""
+
+    name: str
+    path: str
+    status: str
+    sha256: str = ""
+    member: str | None = None
+    kind: str | None = None
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        """Problems that reject the file or zero a score."""
+        return sum(1 for i in self.issues if i.severity in ("fatal", "error"))
+
+    @property
+    def warnings(self) -> int:
+        """Problems worth a look that do not change the score."""
+        return sum(1 for i in self.issues if i.severity == "warning")
+
+
+def status_of(issues: list[Issue]) -> str:
+    """The state a file's issues give it."""
+    severities = {i.severity for i in issues}
+    if "fatal" in severities:
+        return REJECTED
+    if "error" in severities:
+        return WITH_ERRORS
+    return WITH_WARNINGS if "warning" in severities else ACCEPTED
+
+
+def find_files(sources: Iterable[Path]) -> list[Path]:
+    """Every file under the given files and folders, recursively, in a stable order."""
+    out: list[Path] = []
+    for source in sources:
+        if source.is_dir():
+            out.extend(sorted(p for p in source.rglob("*") if p.is_file()))
+        elif source.is_file():
+            out.append(source)
+    return out
+
+
+def archive(folder: Path, sha256: str, data: bytes, suffix: str) -> Path:
+    """Keep a file's bytes under their hash, read-only; the same bytes are written once."""
+    path = folder / "archive" / f"{sha256}{suffix}"
+    if not path.exists():
+        write_atomic(path, data)
+        path.chmod(0o444)
+    return path
+
+
+def _saved_at(book: RawBook | None, path: Path) -> str:
+    if book is not None and book.modified and not book.modified.startswith(FIXED_FORM_DATE):
+        try:
+            return datetime.fromisoformat(book.modified).astimezone(UTC).isoformat(timespec="seconds")
+        except ValueError:
+            pass
+    return datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat(timespec="seconds")
+
+
+@dataclass
+class _Pending:
+    path: Path
+    sha256: str
+    size: int
+    archived: Path
+    issues: list[Issue]
+
+
+def _store(store: Store, p: _Pending, reading: Reading, book: RawBook | None) -> FileResult:
+    issues = p.issues + reading.issues
+    status = status_of(issues)
+    sub = {
+        "sha256": p.sha256,
+        "name": p.path.name,
+        "path": str(p.path),
+        "size": p.size,
+        "received_at": now(),
+        "saved_at": _saved_at(book, p.path),
+        "member": reading.member,
+        "kind": reading.kind if reading.member else None,
+        "status": status,
+        "errors": sum(1 for i in issues if i.severity in ("fatal", "error")),
+        "warnings": sum(1 for i in issues if i.severity == "warning"),
+    }
+    values = [
+        {
+            "indicator": v.indicator,
+            "field": v.field,
+            "sheet": v.sheet,
+            "cell": v.cell,
+            "raw": v.raw,
+            "number": v.value if isinstance(v.value, float) else None,
+            "text": v.value if isinstance(v.value, str) else None,
+        }
+        for v in reading.values
+    ]
+    stored = store.add_submission(sub, values, [i.to_dict() for i in issues])
+    state = status if stored is not None else DUPLICATE
+    return FileResult(p.path.name, str(p.path), state, p.sha256, reading.member, sub["kind"], issues)
+
+
+def collect(
+    campaign: Campaign,
+    sources: Iterable[Path] | None = None,
+    jobs: int | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    memory: int = DEFAULT_MEMORY,
+) -> Iterator[FileResult]:
+    """Take in returned files (default: the inbox folder) and yield what happened to each."""
+    files = find_files(list(sources) if sources else [campaign.folder / "inbox"])
+    store = Store(campaign.folder)
+    try:
+        queue: list[_Pending] = []
+        seen: set[str] = set()
+        for path in files:
+            if path.name.startswith(("~$", ".~lock")):
+                yield FileResult(path.name, str(path), SKIPPED, issues=[])
+                continue
+            data = path.read_bytes()
+            sha = hashlib.sha256(data).hexdigest()
+            archived = archive(campaign.folder, sha, data, path.suffix.lower()[:8])
+            store.log_receipt(sha, path.name, str(path))
+            if sha in seen or store.known(sha):
+                yield FileResult(path.name, str(path), DUPLICATE, sha, issues=[make_issue("duplicate-file")])
+                continue
+            seen.add(sha)
+            container = sniff_container(data)
+            pending = _Pending(path, sha, len(data), archived, [])
+            if container.rejected:
+                pending.issues.append(container.rejected)
+                yield _store(store, pending, Reading(), None)
+                continue
+            if container.macros:
+                pending.issues.append(make_issue("macros-ignored"))
+            queue.append(pending)
+        sheets = frozenset({SCORE_SHEET, PEER_SHEET, META_SHEET})
+        items = [(str(p.archived), sheets) for p in queue]
+        for index, result in run_isolated(read_file, items, jobs, timeout, memory):
+            pending = queue[index]
+            if isinstance(result, Failure):
+                reading = Reading(issues=[make_issue("unreadable", detail=result.reason.splitlines()[0])])
+                yield _store(store, pending, reading, None)
+            elif isinstance(result, Issue):
+                yield _store(store, pending, Reading(issues=[result]), None)
+            else:
+                yield _store(store, pending, verify_and_extract(campaign, result), result)
+    finally:
+        store.close()
+
+
+@dataclass(frozen=True)
+class MemberStatus:
+    """Where one member stands: the file that counts, its state, and every other file received."""
+
+    code: str
+    name: str
+    state: str
+    file: str = ""
+    received_at: str = ""
+    saved_at: str = ""
+    errors: int = 0
+    warnings: int = 0
+    peer_state: str = ""
+    other_files: tuple[str, ...] = ()
+
+
+def member_status(campaign: Campaign) -> list[MemberStatus]:
+    """One row per member: what was returned, what is wrong, what is missing."""
+    with Store(campaign.folder) as store:
+        counted = store.counted()
+        out = []
+        for m in campaign.members:
+            rows = [r for r in store.submissions(m.code) if r.kind == KIND_MEMBER]
+            chosen = next((r for r in rows if r.id == counted.get((m.code, KIND_MEMBER))), rows[0] if rows else None)
+            peers = [r for r in store.submissions(m.code) if r.kind == KIND_PEER]
+            peer_id = counted.get((m.code, KIND_PEER))
+            peer_state = next((r.status for r in peers if r.id == peer_id), peers[0].status if peers else MISSING)
+            if chosen is None:
+                out.append(MemberStatus(m.code, m.name, MISSING, peer_state=peer_state if campaign.has_peer else ""))
+                continue
+            others = tuple(f"{r.name} ({r.status})" for r in rows if r.id != chosen.id)
+            out.append(
+                MemberStatus(
+                    m.code,
+                    m.name,
+                    chosen.status,
+                    chosen.name,
+                    chosen.received_at,
+                    chosen.saved_at,
+                    chosen.errors,
+                    chosen.warnings,
+                    peer_state if campaign.has_peer else "",
+                    others,
+                )
+            )
+        return out
+
+
+def unidentified(campaign: Campaign) -> list[tuple[str, str, str]]:
+    """Files that could not be tied to any member: (name, status, first problem)."""
+    with Store(campaign.folder) as store:
+        return [
+            (r.name, r.status, (store.issues(r.id) or [{"message": ""}])[0]["message"])
+            for r in store.submissions()
+            if r.member is None
+        ]
+
+
+__all__ = ["FileResult", "MemberStatus", "collect", "member_status", "unidentified"]

@@ -1,0 +1,186 @@
+"""Reading a returned workbook's XML into plain data, inside an isolated worker.
+
+Only what intake needs is read: sheets and their visibility, workbook-level
+defined names, every cell of the visible form sheets and the metadata sheet
+with its type, formula and date-ness, merged ranges, and the save time. The
+XML parser is defusedxml's, after ``read_parts`` has refused any DTD.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from posixpath import join, normpath
+from typing import Any
+
+from defusedxml import ElementTree
+
+from .issues import Issue, file_issue
+from .sniff import read_parts
+
+NS = {
+    "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
+    "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+    "dcterms": "http://purl.org/dc/terms/",
+}
+M = "{" + NS["m"] + "}"
+DATE_FORMAT_IDS = {*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)}
+CELL_REF = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]{1,7})$")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell as stored: its value, type letter, formula text and whether it is shown as a date."""
+
+    value: float | str | bool | None
+    kind: str  # n number, s text, b boolean, e error, d date, "" empty
+    formula: str | None = None
+    is_date: bool = False
+
+
+@dataclass
+class RawBook:
+    """What a returned workbook holds, as plain data."""
+
+    sheets: dict[str, str] = field(default_factory=dict)  # name -> state (visible, hidden, veryHidden)
+    names: dict[str, str] = field(default_factory=dict)  # workbook-level defined name -> reference text
+    cells: dict[str, dict[str, Cell]] = field(default_factory=dict)  # sheet -> "B12" -> cell
+    merged: dict[str, list[str]] = field(default_factory=dict)  # sheet -> ["A1:C1", …]
+    modified: str = ""  # dcterms:modified of the core properties
+
+
+def _text(el: Any) -> str:
+    """A string item's text: its own <t> or its rich-text runs, never the phonetic guide."""
+    direct = el.find(f"{M}t")
+    parts = [direct.text or ""] if direct is not None else []
+    return "".join(parts + [t.text or "" for t in el.findall(f"{M}r/{M}t")])
+
+
+def _shared_strings(xml: bytes | None) -> list[str]:
+    if not xml:
+        return []
+    root = ElementTree.fromstring(xml)
+    return [_text(si) for si in root.findall("m:si", NS)]
+
+
+def _date_styles(xml: bytes | None) -> list[bool]:
+    if not xml:
+        return []
+    root = ElementTree.fromstring(xml)
+    custom = {}
+    for nf in root.findall("m:numFmts/m:numFmt", NS):
+        code = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", nf.get("formatCode", "")).lower()
+        custom[int(nf.get("numFmtId", "0"))] = not re.search(r"[0#?]", code) and bool(re.search(r"[dmyhs]", code))
+    out = []
+    for xf in root.findall("m:cellXfs/m:xf", NS):
+        fid = int(xf.get("numFmtId", "0"))
+        out.append(fid in DATE_FORMAT_IDS or custom.get(fid, False))
+    return out
+
+
+def _cell(el: Any, strings: list[str], dates: list[bool]) -> Cell:
+    kind = el.get("t", "n")
+    f = el.find(f"{M}f")
+    formula = (f.text or "") if f is not None else None
+    v = el.find(f"{M}v")
+    raw = v.text if v is not None else None
+    style = int(el.get("s", "0") or 0)
+    is_date = style < len(dates) and dates[style]
+    if kind == "inlineStr":
+        node = el.find(f"{M}is")
+        return Cell(_text(node) if node is not None else "", "s", formula)
+    if raw is None:
+        return Cell(None, "", formula, is_date)
+    if kind == "s":
+        index = int(raw)
+        return Cell(strings[index] if 0 <= index < len(strings) else "", "s", formula)
+    if kind == "str":
+        return Cell(raw, "s", formula)
+    if kind == "b":
+        return Cell(raw.strip() in ("1", "true"), "b", formula)
+    if kind == "e":
+        return Cell(raw, "e", formula)
+    if kind == "d":
+        return Cell(raw, "d", formula, True)
+    try:
+        return Cell(float(raw), "n", formula, is_date)
+    except ValueError:
+        return Cell(raw, "e", formula)
+
+
+def _sheet_cells(xml: bytes, strings: list[str], dates: list[bool]) -> tuple[dict[str, Cell], list[str]]:
+    root = ElementTree.fromstring(xml)
+    cells: dict[str, Cell] = {}
+    for el in root.iter(f"{M}c"):
+        ref = (el.get("r") or "").upper()
+        if CELL_REF.match(ref):
+            cells[ref.replace("$", "")] = _cell(el, strings, dates)
+    merged = [m.get("ref", "") for m in root.iter(f"{M}mergeCell")]
+    return cells, merged
+
+
+def _targets(rels_xml: bytes | None, base: str) -> dict[str, str]:
+    if not rels_xml:
+        return {}
+    root = ElementTree.fromstring(rels_xml)
+    out = {}
+    for rel in root.findall("rel:Relationship", NS):
+        target = rel.get("Target", "")
+        out[rel.get("Id", "")] = target.lstrip("/") if target.startswith("/") else normpath(join(base, target))
+    return out
+
+
+def read_book(data: bytes, sheets_wanted: set[str]) -> RawBook | Issue:
+    """Read the wanted sheets (and the workbook's structure) of xlsx bytes."""
+    parts, problem = read_parts(
+        data,
+        {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/sharedStrings.xml", "xl/styles.xml"}
+        | {"docProps/core.xml"},
+    )
+    if problem:
+        return problem
+    try:
+        workbook = ElementTree.fromstring(parts["xl/workbook.xml"])
+        targets = _targets(parts.get("xl/_rels/workbook.xml.rels"), "xl")
+        strings = _shared_strings(parts.get("xl/sharedStrings.xml"))
+        dates = _date_styles(parts.get("xl/styles.xml"))
+        book = RawBook()
+        for sheet in workbook.findall("m:sheets/m:sheet", NS):
+            name = sheet.get("name", "")
+            book.sheets[name] = sheet.get("state", "visible")
+            path = targets.get(sheet.get(f"{{{NS['r']}}}id", ""), "")
+            if name in sheets_wanted and path in parts:
+                book.cells[name], book.merged[name] = _sheet_cells(parts[path], strings, dates)
+        for dn in workbook.findall("m:definedNames/m:definedName", NS):
+            if dn.get("localSheetId") is None:
+                book.names[dn.get("name", "")] = (dn.text or "").strip()
+        core = parts.get("docProps/core.xml")
+        if core:
+            modified = ElementTree.fromstring(core).find("dcterms:modified", NS)
+            book.modified = (modified.text or "").strip() if modified is not None else ""
+        return book
+    except (ElementTree.ParseError, KeyError, ValueError, IndexError) as e:
+        return file_issue("unreadable", detail=f"XML không hợp lệ ({type(e).__name__})")
+    except Exception as e:  # defusedxml's refusals and anything a hostile file provokes
+        return file_issue("unreadable", detail=type(e).__name__)
+
+
+def read_file(args: tuple[str, frozenset[str]]) -> RawBook | Issue:
+    """Worker entry point: read the archived file at a path."""
+    path, sheets = args
+    return read_book(Path(path).read_bytes(), set(sheets))
+
+
+def split_ref(ref: str) -> tuple[str, str] | None:
+    """A defined name's reference as (sheet, "B12"), or None when broken (#REF!) or not one cell."""
+    if "!" not in ref or "#REF" in ref.upper():
+        return None
+    sheet, cell = ref.lstrip("=").rsplit("!", 1)
+    sheet = sheet.strip()
+    if sheet.startswith("'") and sheet.endswith("'"):
+        sheet = sheet[1:-1].replace("''", "'")
+    cell = cell.split(":")[0].replace("$", "").upper()
+    return (sheet, cell) if CELL_REF.match(cell) else None

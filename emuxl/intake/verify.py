@@ -1,0 +1,297 @@
+"""Identify a returned form, verify it is the campaign's untouched form, and extract its values by name.
+
+No single mark is trusted: the metadata sheet says whose form it is, the
+heading must agree, and the definition cells actually in the file must give
+the catalogue's fingerprint.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from ..definitions import Campaign, Indicator
+from ..forms import self_score
+from ..layout import (
+    COLUMNS,
+    HEADING_NAME,
+    KIND_MEMBER,
+    KIND_PEER,
+    META_KEYS,
+    META_SHEET,
+    PEER_COLUMNS,
+    PEER_SHEET,
+    SCORE_SHEET,
+    input_name,
+    peer_name,
+    title_name,
+)
+from ..methods import Input, Value, inputs_of
+from .checks import Where, check_note, check_value
+from .issues import Issue, make_issue
+from .read import CELL_REF, Cell, RawBook, split_ref
+
+SELF_TOLERANCE = 0.005  # half a unit of the published precision
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """One input value read from a form, with where it was."""
+
+    indicator: str
+    field: str
+    sheet: str
+    cell: str
+    raw: str
+    value: Value
+
+
+@dataclass
+class Reading:
+    """What a verified form says: whose it is, its values, its issues."""
+
+    member: str | None = None
+    kind: str = KIND_MEMBER
+    values: list[Extracted] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+
+
+def _col_letter(col: int) -> str:
+    return chr(ord("A") + col)
+
+
+def _code_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip() if value is not None else ""
+
+
+def read_meta(book: RawBook) -> dict[str, str]:
+    """The metadata sheet as key -> text (numbers such as ``2023.0`` come back as ``2023``)."""
+    cells = book.cells.get(META_SHEET, {})
+    out = {}
+    for row in range(1, len(META_KEYS) + 20):
+        key, value = cells.get(f"A{row}"), cells.get(f"B{row}")
+        if key is not None and isinstance(key.value, str):
+            out[key.value.strip()] = _code_text(value.value if value else None)
+    return out
+
+
+def _identify(campaign: Campaign, book: RawBook, reading: Reading) -> bool:
+    if META_SHEET not in book.sheets:
+        reading.issues.append(make_issue("not-a-form"))
+        return False
+    meta = read_meta(book)
+    kind = meta.get("kind", "")
+    if kind not in (KIND_MEMBER, KIND_PEER):
+        reading.issues.append(make_issue("wrong-kind", found=kind))
+        return False
+    reading.kind = kind
+    if meta.get("cluster") != campaign.cluster:
+        reading.issues.append(make_issue("wrong-campaign", found=meta.get("cluster"), expected=campaign.cluster))
+    if meta.get("year") != str(campaign.year):
+        reading.issues.append(make_issue("wrong-year", found=meta.get("year"), expected=campaign.year))
+    code = meta.get("member", "")
+    match = [m for m in campaign.member_codes if m == code or (code.isdigit() and m.isdigit() and int(m) == int(code))]
+    if not match:
+        reading.issues.append(make_issue("unknown-member", found=code))
+        return False
+    reading.member = match[0]
+    return not reading.issues
+
+
+def _named(book: RawBook, name: str) -> tuple[str, str, Cell | None] | None:
+    ref = book.names.get(name)
+    where = split_ref(ref) if ref else None
+    if where is None:
+        return None
+    sheet, cell = where
+    return sheet, cell, book.cells.get(sheet, {}).get(cell)
+
+
+def _row_cells(book: RawBook, name: str, columns: dict[str, tuple[int, str, float]]) -> dict[str, Cell | None] | None:
+    found = _named(book, name)
+    if found is None:
+        return None
+    sheet, cell, _ = found
+    row = CELL_REF.match(cell).group(2)  # type: ignore[union-attr]
+    cells = book.cells.get(sheet, {})
+    return {key: cells.get(f"{_col_letter(col)}{row}") for key, (col, _t, _w) in columns.items()}
+
+
+def _shown(cell: Cell | None) -> object:
+    if cell is None or cell.value is None:
+        return ""
+    return float(cell.value) if cell.kind == "n" else str(cell.value)
+
+
+def _file_fingerprint(book: RawBook) -> str:
+    """The fingerprint of the catalogue the file's own definition cells show."""
+    rows: list[tuple[int, str, str]] = []
+    for name in book.names:
+        if name.startswith(("s_", "d_")):
+            found = _named(book, name)
+            if found:
+                rows.append((int(CELL_REF.match(found[1]).group(2)), name[:1], name[2:]))  # type: ignore[union-attr]
+    shown: list[list[object]] = []
+    for _row, kind, code in sorted(rows):
+        cells = _row_cells(book, f"{kind}_{code}", COLUMNS) or {}
+        if kind == "s":
+            shown.append([code, _shown(cells.get("title")), []])
+        elif shown:
+            fields = [_shown(cells.get(k)) for k in ("title", "unit", "points", "rule")]
+            shown[-1][2].append([code, *fields])  # type: ignore[union-attr]
+    return hashlib.sha256(json.dumps(shown, ensure_ascii=False).encode()).hexdigest()[:16]
+
+
+def _definition_diffs(campaign: Campaign, book: RawBook, peer: bool) -> list[Issue]:
+    columns = PEER_COLUMNS if peer else COLUMNS
+    issues = []
+    indicators = (
+        [i for i in campaign.catalogue.indicators if i.method == "peer"] if peer else campaign.catalogue.indicators
+    )
+    for ind in indicators:
+        cells = _row_cells(book, title_name(ind.code), columns)
+        if cells is None:
+            continue
+        expected: dict[str, object] = {"code": ind.code, "title": ind.title, "points": float(ind.points)}
+        if not peer:
+            expected |= {"unit": ind.unit, "rule": ind.rule}
+        for key, want in expected.items():
+            got = _shown(cells.get(key))
+            if got != want:
+                col = _col_letter(columns[key][0])
+                row = CELL_REF.match(book.names[title_name(ind.code)].split("!")[1].replace("$", ""))
+                cell = f"{col}{row.group(2) if row else ''}"
+                issues.append(
+                    make_issue(
+                        "tampered-definition",
+                        sheet=PEER_SHEET if peer else SCORE_SHEET,
+                        cell=cell,
+                        indicator=ind.code,
+                        found=f"{got:g}" if isinstance(got, float) else got,
+                        expected=f"{want:g}" if isinstance(want, float) else want,
+                    )
+                )
+    return issues
+
+
+def _verify_structure(campaign: Campaign, book: RawBook, reading: Reading) -> bool:
+    peer = reading.kind == KIND_PEER
+    sheet = PEER_SHEET if peer else SCORE_SHEET
+    if sheet not in book.sheets:
+        reading.issues.append(make_issue("missing-sheet", expected=sheet))
+        return False
+    prefix = "p_" if peer else "v_"
+    if not any(n.startswith(prefix) for n in book.names):
+        example = "p_…" if peer else input_name(campaign.catalogue.indicators[0].code, "…")
+        reading.issues.append(make_issue("missing-names", expected=example))
+        return False
+    member = campaign.member(reading.member or "")
+    heading = _named(book, HEADING_NAME)
+    text = str(heading[2].value) if heading and heading[2] and heading[2].value is not None else ""
+    if f"(mã {member.code})" not in text or member.name not in text:
+        reading.issues.append(make_issue("wrong-member", found=text or "(trống)", expected=member.name))
+        return False
+    expected = campaign.catalogue.fingerprint()
+    meta_fp = read_meta(book).get("fingerprint", "")
+    diffs = _definition_diffs(campaign, book, peer)
+    if peer:
+        if meta_fp != expected:
+            reading.issues.append(make_issue("old-form-version"))
+        reading.issues.extend(diffs)
+        return not reading.issues
+    if _file_fingerprint(book) == expected:
+        return True
+    if meta_fp != expected and _file_fingerprint(book) == meta_fp:
+        reading.issues.append(make_issue("old-form-version"))
+    else:
+        reading.issues.extend(diffs or [make_issue("old-form-version")])
+    return False
+
+
+def _merged_over(book: RawBook, sheet: str, cell: str) -> str | None:
+    m = CELL_REF.match(cell)
+    if not m:
+        return None
+    col, row = m.group(1), int(m.group(2))
+    for span in book.merged.get(sheet, []):
+        if ":" not in span:
+            continue
+        a, b = (CELL_REF.match(x) for x in span.split(":"))
+        if a and b and a.group(1) <= col <= b.group(1) and int(a.group(2)) <= row <= int(b.group(2)):
+            return span
+    return None
+
+
+def _take(book: RawBook, reading: Reading, name: str, inp: Input, ind: Indicator) -> Value:
+    found = _named(book, name)
+    if found is None:
+        reading.issues.append(make_issue("broken-name", indicator=ind.code, field=name))
+        return None
+    sheet, cell, content = found
+    where = Where(sheet, cell, ind.code, inp.name)
+    span = _merged_over(book, sheet, cell)
+    if span:
+        reading.issues.append(make_issue("merged-input", detail=span, **vars(where)))
+        return None
+    if inp.name == "note":
+        value, issues = check_note(content, where)
+    else:
+        value, issues = check_value(content, inp, ind, where)
+    reading.issues.extend(issues)
+    raw = "" if content is None or content.value is None else str(content.value)
+    reading.values.append(Extracted(ind.code, inp.name, sheet, cell, raw, value))
+    return value
+
+
+NOTE = Input("note", "Minh chứng", "result", required=False)
+
+
+def _extract_member(campaign: Campaign, book: RawBook, reading: Reading) -> None:
+    for ind in campaign.catalogue.indicators:
+        got: dict[str, Value] = {}
+        for inp in inputs_of(ind.spec, ind.settings):
+            got[inp.name] = _take(book, reading, input_name(ind.code, inp.name), inp, ind)
+        _take(book, reading, input_name(ind.code, "note"), NOTE, ind)
+        _check_self_score(book, reading, ind, got)
+
+
+def _check_self_score(book: RawBook, reading: Reading, ind: Indicator, values: dict[str, Value]) -> None:
+    expected = self_score(ind, values)
+    cells = _row_cells(book, title_name(ind.code), COLUMNS)
+    cached = cells.get("self") if cells else None
+    if expected is None or cached is None or cached.kind != "n" or cached.formula is None:
+        return
+    if abs(float(cached.value) - expected) > SELF_TOLERANCE:  # type: ignore[arg-type]
+        title = _named(book, title_name(ind.code))
+        row = CELL_REF.match(title[1]).group(2) if title else ""  # type: ignore[union-attr]
+        reading.issues.append(
+            make_issue(
+                "self-score-differs",
+                sheet=SCORE_SHEET,
+                cell=f"{_col_letter(COLUMNS['self'][0])}{row}",
+                indicator=ind.code,
+                found=f"{float(cached.value):.2f}".replace(".", ","),  # type: ignore[arg-type]
+                expected=f"{expected:.2f}".replace(".", ","),
+            )
+        )
+
+
+def _extract_peer(campaign: Campaign, book: RawBook, reading: Reading) -> None:
+    for ind in (i for i in campaign.catalogue.indicators if i.method == "peer"):
+        for other in (m for m in campaign.member_codes if m != reading.member):
+            inp = Input(other, f"Điểm chấm cho {campaign.member(other).name}", "self")
+            _take(book, reading, peer_name(ind.code, other), inp, ind)
+
+
+def verify_and_extract(campaign: Campaign, book: RawBook) -> Reading:
+    """Identify the form, verify it, and (when it passes) extract and validate every value."""
+    reading = Reading()
+    if _identify(campaign, book, reading) and _verify_structure(campaign, book, reading):
+        if reading.kind == KIND_PEER:
+            _extract_peer(campaign, book, reading)
+        else:
+            _extract_member(campaign, book, reading)
+    return reading

@@ -1,0 +1,191 @@
+"""The campaign's SQLite store: every file received, every value with its cell, every issue.
+
+One transaction per file, WAL journal, ``synchronous=FULL`` and a busy
+timeout: two runs at once, or a run killed mid-import, leave a consistent
+store, and a re-run finishes the job. Nothing is ever deleted: a newer file
+from the same member supersedes the older one, which stays in history.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+STORE_FILE = "emuxl.db"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS receipts (
+    id INTEGER PRIMARY KEY, sha256 TEXT NOT NULL, name TEXT NOT NULL, path TEXT NOT NULL,
+    received_at TEXT NOT NULL, note TEXT NOT NULL DEFAULT '');
+CREATE TABLE IF NOT EXISTS submissions (
+    id INTEGER PRIMARY KEY, sha256 TEXT NOT NULL UNIQUE, name TEXT NOT NULL, path TEXT NOT NULL,
+    size INTEGER NOT NULL, received_at TEXT NOT NULL, saved_at TEXT NOT NULL,
+    member TEXT, kind TEXT, status TEXT NOT NULL, errors INTEGER NOT NULL, warnings INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS cell_values (
+    submission_id INTEGER NOT NULL REFERENCES submissions(id), indicator TEXT NOT NULL, field TEXT NOT NULL,
+    sheet TEXT NOT NULL, cell TEXT NOT NULL, raw TEXT NOT NULL, number REAL, text TEXT,
+    PRIMARY KEY (submission_id, indicator, field));
+CREATE TABLE IF NOT EXISTS issues (
+    id INTEGER PRIMARY KEY, submission_id INTEGER NOT NULL REFERENCES submissions(id),
+    code TEXT NOT NULL, severity TEXT NOT NULL, sheet TEXT, cell TEXT, indicator TEXT, field TEXT,
+    raw TEXT, message TEXT NOT NULL, fix TEXT NOT NULL, suggested REAL);
+CREATE TABLE IF NOT EXISTS counted (
+    member TEXT NOT NULL, kind TEXT NOT NULL, submission_id INTEGER NOT NULL REFERENCES submissions(id),
+    PRIMARY KEY (member, kind));
+CREATE INDEX IF NOT EXISTS submissions_member ON submissions(member, kind);
+CREATE INDEX IF NOT EXISTS issues_submission ON issues(submission_id);
+"""
+
+ACCEPTED = "accepted"
+WITH_WARNINGS = "accepted with warnings"
+WITH_ERRORS = "accepted with errors"
+REJECTED = "rejected"
+MISSING = "missing"
+
+
+def now() -> str:
+    """The current time, UTC, ISO 8601 to the second."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class Row:
+    """A submission as stored."""
+
+    id: int
+    sha256: str
+    name: str
+    path: str
+    received_at: str
+    saved_at: str
+    member: str | None
+    kind: str | None
+    status: str
+    errors: int
+    warnings: int
+
+
+class Store:
+    """The SQLite store of one campaign folder."""
+
+    def __init__(self, folder: Path):
+        self.path = Path(folder) / STORE_FILE
+        self.db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=FULL")
+        self.db.execute("PRAGMA busy_timeout=60000")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taken at once so concurrent runs queue instead of failing."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def log_receipt(self, sha256: str, name: str, path: str, note: str = "") -> None:
+        """Record that a file was seen (every time, duplicates included)."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO receipts (sha256, name, path, received_at, note) VALUES (?, ?, ?, ?, ?)",
+                (sha256, name, path, now(), note),
+            )
+
+    def known(self, sha256: str) -> bool:
+        """Whether these exact bytes were already taken in."""
+        return self.db.execute("SELECT 1 FROM submissions WHERE sha256 = ?", (sha256,)).fetchone() is not None
+
+    def add_submission(
+        self, sub: dict[str, Any], values: list[dict[str, Any]], issues: list[dict[str, Any]]
+    ) -> int | None:
+        """Store one file's submission, values and issues in one transaction; None if already there."""
+        with self.transaction() as db:
+            if db.execute("SELECT 1 FROM submissions WHERE sha256 = ?", (sub["sha256"],)).fetchone():
+                return None
+            cur = db.execute(
+                "INSERT INTO submissions (sha256, name, path, size, received_at, saved_at, member, kind, status,"
+                " errors, warnings) VALUES (:sha256, :name, :path, :size, :received_at, :saved_at, :member, :kind,"
+                " :status, :errors, :warnings)",
+                sub,
+            )
+            sid = int(cur.lastrowid or 0)
+            db.executemany(
+                "INSERT INTO cell_values (submission_id, indicator, field, sheet, cell, raw, number, text)"
+                " VALUES (:sid, :indicator, :field, :sheet, :cell, :raw, :number, :text)",
+                [{**v, "sid": sid} for v in values],
+            )
+            db.executemany(
+                "INSERT INTO issues (submission_id, code, severity, sheet, cell, indicator, field, raw, message, fix,"
+                " suggested) VALUES (:sid, :code, :severity, :sheet, :cell, :indicator, :field, :raw, :message,"
+                " :fix, :suggested)",
+                [{**i, "sid": sid} for i in issues],
+            )
+            if sub["member"] and sub["status"] != REJECTED:
+                self._recount(db, sub["member"], sub["kind"])
+            return sid
+
+    @staticmethod
+    def _recount(db: sqlite3.Connection, member: str, kind: str) -> None:
+        best = db.execute(
+            "SELECT id FROM submissions WHERE member = ? AND kind = ? AND status != ?"
+            " ORDER BY saved_at DESC, id DESC LIMIT 1",
+            (member, kind, REJECTED),
+        ).fetchone()
+        if best:
+            db.execute(
+                "INSERT OR REPLACE INTO counted (member, kind, submission_id) VALUES (?, ?, ?)", (member, kind, best[0])
+            )
+
+    def submissions(self, member: str | None = None) -> list[Row]:
+        """Every submission (of one member, if given), newest first."""
+        sql = (
+            "SELECT id, sha256, name, path, received_at, saved_at, member, kind, status, errors, warnings"
+            " FROM submissions"
+        )
+        args: tuple[Any, ...] = ()
+        if member is not None:
+            sql, args = sql + " WHERE member = ?", (member,)
+        return [Row(*r) for r in self.db.execute(sql + " ORDER BY saved_at DESC, id DESC", args)]
+
+    def counted(self) -> dict[tuple[str, str], int]:
+        """(member, kind) -> the submission that counts."""
+        return {(m, k): s for m, k, s in self.db.execute("SELECT member, kind, submission_id FROM counted")}
+
+    def issues(self, submission_id: int) -> list[dict[str, Any]]:
+        """The issues of one submission, in the order found."""
+        cur = self.db.execute(
+            "SELECT code, severity, sheet, cell, indicator, field, raw, message, fix, suggested FROM issues"
+            " WHERE submission_id = ? ORDER BY id",
+            (submission_id,),
+        )
+        keys = [d[0] for d in cur.description]
+        return [dict(zip(keys, r, strict=True)) for r in cur]
+
+    def values(self, submission_id: int) -> dict[str, dict[str, float | str | None]]:
+        """indicator -> field -> value (number, else text) of one submission."""
+        out: dict[str, dict[str, float | str | None]] = {}
+        for ind, fld, number, text in self.db.execute(
+            "SELECT indicator, field, number, text FROM cell_values WHERE submission_id = ?", (submission_id,)
+        ):
+            out.setdefault(ind, {})[fld] = number if number is not None else text
+        return out
