@@ -16,9 +16,7 @@ $(BIN)/.installed: setup.cfg pyproject.toml
 
 demo: $(BIN)/.installed
 	rm -rf $(DEMO_DIR)
-	$(BIN)/emuxl init $(DEMO_DIR) --sample tay-nam-bo-2023
-	$(BIN)/emuxl check $(DEMO_DIR)
-	$(BIN)/emuxl forms $(DEMO_DIR)
+	$(BIN)/emuxl demo $(DEMO_DIR) --sample tay-nam-bo-2023
 
 test: $(BIN)/.installed
 	$(BIN)/ruff check .

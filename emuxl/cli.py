@@ -16,6 +16,7 @@ import click
 from . import __version__, intake, resources
 from .definitions import Campaign, load_campaign
 from .errors import DefinitionsError, EmuxlError
+from .demo import write_demo_returns
 from .feedback import write_feedback
 from .forms import form_tasks, write_forms
 from .intake.isolate import DEFAULT_TIMEOUT
@@ -179,6 +180,33 @@ def status(directory: Path, as_json: bool) -> None:
         click.echo(f"unidentified file {name}: {state}: {problem}")
     done = sum(1 for r in rows if r.state != MISSING)
     click.echo(f"{done}/{len(rows)} members returned a form.")
+
+
+@main.command()
+@click.argument("directory", metavar="[DIR]", default="demo-campaign", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--sample",
+    default="tay-nam-bo-2023",
+    show_default=True,
+    type=click.Choice(resources.sample_names()),
+    help="Bundled sample campaign to run.",
+)
+@click.pass_context
+def demo(ctx: click.Context, directory: Path, sample: str) -> None:
+    """The whole cycle on a bundled sample, with generated returns (a few deliberately wrong)."""
+    if directory.exists() and any(directory.iterdir()):
+        raise click.UsageError(f"{directory} is not empty; the demo needs a new folder.")
+    ctx.invoke(init, directory=directory, sample=sample, force=False)
+    ctx.invoke(check, directory=directory)
+    ctx.invoke(forms, directory=directory, members=(), jobs=None)
+    paths = write_demo_returns(load_campaign(directory))
+    click.echo(f"Generated {len(paths)} returned files in {directory / 'inbox'} (a few deliberately wrong).")
+    try:
+        ctx.invoke(collect, directory=directory, paths=(), jobs=None, timeout=DEFAULT_TIMEOUT)
+    except SystemExit as e:
+        if e.code not in (0, 1):  # 1 = a file was rejected: expected, the demo sends one on purpose
+            raise
+    ctx.invoke(status, directory=directory, as_json=False)
 
 
 def summary(campaign: Campaign) -> str:

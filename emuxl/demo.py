@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import random
+from pathlib import Path
 
 from .definitions import Campaign, Indicator
+from .forms import member_form, peer_form, write_atomic
 from .methods import NO, YES, LevelParams, NationalParams, Value, choices_of, inputs_of
 
 MAGNITUDES = {"%": 100.0, "tỷ đồng": 20000.0, "triệu USD": 1500.0, "triệu đồng": 70.0}
@@ -54,3 +57,37 @@ def plausible_peer_scores(campaign: Campaign, scorer: str, rng: random.Random) -
         for ind in campaign.catalogue.indicators
         if ind.method == "peer"
     }
+
+
+def write_demo_returns(campaign: Campaign, seed: int = 2023) -> list[Path]:
+    """Fill every member's forms with plausible values into inbox/, a few deliberately wrong.
+
+    The second member types a number the Vietnamese way as text, the third
+    leaves a required input empty, the fourth first sends last year's form and
+    then a corrected one: so the feedback has something to show.
+    """
+    rng = random.Random(seed)
+    inbox = campaign.folder / "inbox"
+    written = []
+    for n, member in enumerate(campaign.members):
+        values = plausible_values(campaign, rng)
+        first_plan = next(i for i in campaign.catalogue.indicators if "plan" in values[i.code])
+        if n == 1:
+            plan = float(values[first_plan.code]["plan"] or 0)
+            values[first_plan.code]["plan"] = f"{plan:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+        if n == 2:
+            values[first_plan.code].pop("actual")
+        if n == 3:
+            last_year = campaign.model_copy(update={"year": campaign.year - 1})
+            path = inbox / f"{member.slug}-nam-truoc.xlsx"
+            write_atomic(path, member_form(last_year, member, values))
+            os.utime(path, (path.stat().st_atime, path.stat().st_mtime - 86400))
+            written.append(path)
+        path = inbox / f"{member.slug}.xlsx"
+        write_atomic(path, member_form(campaign, member, values))
+        written.append(path)
+        if campaign.has_peer:
+            path = inbox / f"{member.slug}-cham-cheo.xlsx"
+            write_atomic(path, peer_form(campaign, member, plausible_peer_scores(campaign, member.code, rng)))
+            written.append(path)
+    return written

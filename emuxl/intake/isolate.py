@@ -7,8 +7,10 @@ hostile file costs that file only: its worker is replaced and the run goes on.
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import multiprocessing
 import os
+import signal
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
@@ -39,6 +41,7 @@ def _limit_memory(extra: int) -> None:
 
 
 def _serve(func: Callable[[Any], Any], conn: Connection, memory: int) -> None:
+    faulthandler.disable()  # a crash is reported as a Failure, not as a stack dump on the terminal
     _limit_memory(memory)
     while True:
         try:
@@ -83,6 +86,13 @@ class _Worker:
         self.conn.close()
 
 
+def _crashed(worker: _Worker) -> Failure:
+    worker.process.join(1)
+    code = worker.process.exitcode
+    how = f"signal {signal.Signals(-code).name}" if code is not None and code < 0 else f"exit code {code}"
+    return Failure(f"the reader crashed ({how})")
+
+
 def run_isolated(
     func: Callable[[Any], Any],
     items: Iterable[Any],
@@ -111,10 +121,9 @@ def run_isolated(
                     try:
                         result = w.conn.recv()
                     except (EOFError, OSError):
-                        result = Failure(f"the reader stopped (exit code {w.process.exitcode})")
+                        result = _crashed(w)
                 elif w.process.sentinel in ready or not w.process.is_alive():
-                    w.process.join(1)
-                    result = Failure(f"the reader crashed (exit code {w.process.exitcode})")
+                    result = _crashed(w)
                 elif now - w.started > timeout:
                     result = Failure(f"reading took longer than {timeout:g} s")
                 else:

@@ -28,6 +28,7 @@ NS = {
 }
 M = "{" + NS["m"] + "}"
 DATE_FORMAT_IDS = {*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)}
+ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
 CELL_REF = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]{1,7})$")
 
 
@@ -56,7 +57,12 @@ def _text(el: Any) -> str:
     """A string item's text: its own <t> or its rich-text runs, never the phonetic guide."""
     direct = el.find(f"{M}t")
     parts = [direct.text or ""] if direct is not None else []
-    return "".join(parts + [t.text or "" for t in el.findall(f"{M}r/{M}t")])
+    return _unescape("".join(parts + [t.text or "" for t in el.findall(f"{M}r/{M}t")]))
+
+
+def _unescape(text: str) -> str:
+    """Undo OOXML's ``_xHHHH_`` escapes of characters XML cannot hold."""
+    return ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
 
 
 def _shared_strings(xml: bytes | None) -> list[str]:

@@ -1,0 +1,338 @@
+"""Intake: the bad-input corpus, the store, isolation, failure injection and the LibreOffice round trip."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from corpus import build_corpus
+
+from emuxl.cli import main
+from emuxl.definitions import Campaign, Member, load_campaign
+from emuxl.demo import plausible_peer_scores, plausible_values
+from emuxl.forms import member_form, peer_form
+from emuxl.intake import collect, member_status
+from emuxl.intake.checks import read_text_number
+from emuxl.intake.isolate import Failure, run_isolated
+from emuxl.layout import input_name, peer_name
+from emuxl.store import Store
+
+
+def variant(campaign: Campaign):
+    """A factory of altered copies of a campaign (other cluster, year, an extra member, a retitled indicator)."""
+
+    def make(cluster=None, year=None, extra_member=None, retitle=False) -> Campaign:
+        update: dict = {}
+        if cluster:
+            update["cluster"] = cluster
+        if year:
+            update["year"] = year
+        if extra_member:
+            update["members"] = [*campaign.members, Member(code=extra_member[0], name=extra_member[1])]
+        if retitle:
+            first = campaign.catalogue.sections[0]
+            ind = first.indicators[0].model_copy(update={"title": first.indicators[0].title + " (bản cũ)"})
+            section = first.model_copy(update={"indicators": [ind, *first.indicators[1:]]})
+            catalogue = campaign.catalogue.model_copy(update={"sections": [section, *campaign.catalogue.sections[1:]]})
+            update["catalogue"] = catalogue
+        return campaign.model_copy(update=update)
+
+    return make
+
+
+@pytest.fixture
+def corpus(sample: Path):
+    """The 2023 sample with the whole corpus in its inbox."""
+    campaign = load_campaign(sample)
+    cases = build_corpus(campaign, sample / "inbox", variant(campaign))
+    return campaign, cases
+
+
+def test_corpus_verdicts(corpus) -> None:
+    """Every corpus file gets its verdict and issue code in one run; the good ones are accepted."""
+    campaign, cases = corpus
+    results = {r.name: r for r in collect(campaign, jobs=2)}
+    assert set(results) == {c.name for c in cases}
+    wrong = []
+    for case in cases:
+        got = results[case.name]
+        codes = {i.code for i in got.issues}
+        if (
+            got.status != case.status
+            or (case.code and case.code not in codes)
+            or (case.member and got.member != case.member)
+        ):
+            wrong.append((case.name, case.status, case.code, got.status, sorted(codes)))
+    assert not wrong, "\n".join(map(str, wrong))
+
+
+def test_every_issue_is_located_and_in_vietnamese(corpus) -> None:
+    """Value issues name sheet, cell and indicator; every message and fix is Vietnamese text."""
+    campaign, _ = corpus
+    for result in collect(campaign, jobs=2):
+        for issue in result.issues:
+            assert issue.message and issue.fix
+            if issue.severity in ("error", "warning") and issue.code != "self-score-differs":
+                assert issue.sheet and issue.cell and issue.indicator, (result.name, issue)
+
+
+def test_vietnamese_number_shows_what_would_be_read(corpus) -> None:
+    """A Vietnamese number typed as text is not used, but the issue shows the number emuxl would read."""
+    campaign, _ = corpus
+    results = {r.name: r for r in collect(campaign, jobs=1)}
+    [issue] = [i for i in results["vietnamese-number-text.xlsx"].issues if i.code == "vietnamese-number"]
+    assert issue.suggested == 1234.5 and issue.raw == "1.234,5" and issue.indicator == "A02"
+    assert "1.234,5" in issue.message
+    with Store(campaign.folder) as store:
+        [row] = [r for r in store.submissions() if r.name == "vietnamese-number-text.xlsx"]
+        assert store.values(row.id)["A02"]["plan"] is None
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "value"),
+    [
+        ("1.234,5", "vietnamese-number", 1234.5),
+        ("12,5%", "vietnamese-number", 12.5),
+        ("1.234.567", "vietnamese-number", 1234567),
+        ("12,5", "vietnamese-number", 12.5),
+        ("12.5", "ambiguous-number", None),
+        ("1.234", "ambiguous-number", None),
+        ("1,234", "ambiguous-number", None),
+        ("1,234.5", "text-number", 1234.5),
+        ("1234", "text-number", 1234),
+        ("-7", "text-number", -7),
+        ("chín mươi", "not-a-number", None),
+        ("15/01/2024", "date-value", None),
+        ("1.23,4", "not-a-number", None),
+    ],
+)
+def test_read_text_number(text: str, code: str, value: float | None) -> None:
+    """Numbers typed as text read the Vietnamese way, ambiguous ones are flagged, words are not numbers."""
+    assert read_text_number(text) == (code, value)
+
+
+def test_long_text_is_stored_whole(corpus) -> None:
+    """An over-long note is flagged and kept whole in the store."""
+    campaign, _ = corpus
+    list(collect(campaign, jobs=1))
+    with Store(campaign.folder) as store:
+        [row] = [r for r in store.submissions() if r.name == "very-long-note.xlsx"]
+        assert len(store.values(row.id)["A02"]["note"]) == len("Minh chứng rất dài. " * 300)
+
+
+def test_archive_keeps_every_file_and_same_bytes_are_a_no_op(corpus) -> None:
+    """Every file's bytes are archived read-only under their hash; collecting again adds nothing."""
+    campaign, cases = corpus
+    first = list(collect(campaign, jobs=2))
+    archived = list((campaign.folder / "archive").iterdir())
+    assert len(archived) == len({(campaign.folder / "inbox" / c.name).read_bytes() for c in cases})
+    assert all(not os.access(p, os.W_OK) or os.getuid() == 0 for p in archived)
+    assert all(p.stat().st_mode & 0o222 == 0 for p in archived)
+    again = list(collect(campaign, jobs=2))
+    assert {r.status for r in again} == {"duplicate"}
+    with Store(campaign.folder) as store:
+        assert len(store.submissions()) == len(first)
+
+
+def test_lock_files_are_skipped(sample: Path) -> None:
+    """Excel's ~$ lock files are skipped with a note, not rejected."""
+    (sample / "inbox").mkdir()
+    (sample / "inbox" / "~$80.xlsx").write_bytes(b"lock")
+    [result] = collect(load_campaign(sample))
+    assert result.status == "skipped"
+
+
+def test_newer_file_supersedes_older(sample: Path) -> None:
+    """Two files for one member in a batch: the later-saved one counts, both stay in history."""
+    campaign = load_campaign(sample)
+    inbox = sample / "inbox"
+    inbox.mkdir()
+    older, newer = inbox / "long-an-lan-1.xlsx", inbox / "long-an-lan-2.xlsx"
+    m = campaign.member("80")
+    older.write_bytes(member_form(campaign, m, plausible_values(campaign, random.Random(1))))
+    newer.write_bytes(member_form(campaign, m, plausible_values(campaign, random.Random(2))))
+    os.utime(older, (1_700_000_000, 1_700_000_000))
+    os.utime(newer, (1_700_100_000, 1_700_100_000))
+    list(collect(campaign, jobs=1))
+    [row] = [s for s in member_status(campaign) if s.code == "80"]
+    assert row.file == "long-an-lan-2.xlsx" and row.other_files == ("long-an-lan-1.xlsx (accepted)",)
+    with Store(campaign.folder) as store:
+        counted = store.counted()[("80", "member")]
+        expected = plausible_values(campaign, random.Random(2))["A03"]["plan"]
+        assert store.values(counted)["A03"]["plan"] == expected
+
+
+def test_peer_forms_are_read_by_name(sample: Path) -> None:
+    """A returned peer form gives one score per other member, by its p_ names."""
+    campaign = load_campaign(sample)
+    (sample / "inbox").mkdir()
+    given = plausible_peer_scores(campaign, "80", random.Random(3))
+    (sample / "inbox" / "peer.xlsx").write_bytes(peer_form(campaign, campaign.member("80"), given))
+    [result] = collect(campaign, jobs=1)
+    assert (result.status, result.member, result.kind) == ("accepted", "80", "peer")
+    with Store(campaign.folder) as store:
+        assert store.values(store.counted()[("80", "peer")])["E04"] == {k: v for k, v in given["E04"].items()}
+
+
+def _crash(item: str) -> str:
+    if item == "abort":
+        os.abort()
+    if item == "hang":
+        time.sleep(3600)
+    if item == "memory":
+        hog = bytearray(4 * 1024 * 1024 * 1024)
+        return str(len(hog))
+    if item == "raise":
+        raise ValueError("bad file")
+    return item.upper()
+
+
+def test_isolation_survives_abort_hang_memory_and_exceptions() -> None:
+    """A worker that aborts, hangs, exhausts memory or raises costs only its item."""
+    items = ["a", "abort", "b", "hang", "c", "memory", "d", "raise", "e"]
+    results = dict(run_isolated(_crash, items, jobs=2, timeout=3, memory=512 * 1024 * 1024))
+    assert [results[i] for i in (0, 2, 4, 6, 8)] == ["A", "B", "C", "D", "E"]
+    assert "crashed" in results[1].reason
+    assert "longer than 3 s" in results[3].reason
+    assert isinstance(results[5], Failure) and "memory" in results[5].reason
+    assert "ValueError: bad file" in results[7].reason
+
+
+def test_cli_collect_and_status_json(corpus) -> None:
+    """collect exits 1 when a file is rejected and writes feedback; status --json equals the library's rows."""
+    campaign, _ = corpus
+    runner = CliRunner()
+    result = runner.invoke(main, ["collect", str(campaign.folder), "--jobs", "2"])
+    assert result.exit_code == 1, result.output
+    assert "x empty.xlsx: rejected" in result.output
+    assert (campaign.folder / "out" / "feedback" / "80-long-an.xlsx").is_file()
+    status = runner.invoke(main, ["status", str(campaign.folder), "--json"])
+    data = json.loads(status.output)
+    from dataclasses import asdict
+
+    assert data["members"] == [json.loads(json.dumps(asdict(r), ensure_ascii=False)) for r in member_status(campaign)]
+    states = {m["code"]: m["state"] for m in data["members"]}
+    assert states["82"] == "accepted" and states["83"] == "missing"
+    assert any(u["file"] == "empty.xlsx" for u in data["unidentified"])
+
+
+def test_feedback_workbook_lists_issues_as_plain_strings(corpus) -> None:
+    """The feedback workbook names cell, raw value and fix; a formula-looking value stays text."""
+    import openpyxl
+
+    campaign, cases = corpus
+    for case in cases:  # keep one file for Long An: the one with a formula typed into an input
+        if case.name != "formula-in-input.xlsx":
+            (campaign.folder / "inbox" / case.name).unlink()
+    CliRunner().invoke(main, ["collect", str(campaign.folder), "--jobs", "2"])
+    ws = openpyxl.load_workbook(campaign.folder / "out" / "feedback" / "80-long-an.xlsx")["Phản hồi"]
+    rows = [[c for c in row] for row in ws.iter_rows(values_only=True)]
+    flat = [str(c) for row in rows for c in row if c is not None]
+    assert any("Biểu tự chấm điểm" in c for c in flat)
+    assert "=1000+234" in flat  # the formula typed into an input, written back as text
+    cells = [c for row in ws.iter_rows() for c in row if c.value == "=1000+234"]
+    assert cells and all(c.data_type == "s" for c in cells)
+
+
+# ------------------------------------------------------------------ failure injection
+
+
+def _many_forms(campaign: Campaign, folder: Path, n: int) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(5)
+    for i in range(n):
+        m = campaign.members[i % len(campaign.members)]
+        (folder / f"{i:03d}-{m.code}.xlsx").write_bytes(member_form(campaign, m, plausible_values(campaign, rng)))
+
+
+def _check_store(folder: Path, expected_files: int) -> None:
+    db = sqlite3.connect(folder / "emuxl.db")
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    subs = db.execute("SELECT COUNT(*), COUNT(DISTINCT sha256) FROM submissions").fetchone()
+    assert subs == (expected_files, expected_files)
+    per_sub = db.execute("SELECT submission_id, COUNT(*) FROM cell_values GROUP BY submission_id").fetchall()
+    assert len(per_sub) == expected_files and len({n for _, n in per_sub}) == 1  # every file whole, none half
+    db.close()
+
+
+def test_killed_import_then_rerun(sample: Path) -> None:
+    """kill -9 in the middle of a run leaves a consistent store; a re-run finishes the job."""
+    campaign = load_campaign(sample)
+    _many_forms(campaign, sample / "inbox", 45)  # under LARGE_BATCH: a line per file
+    cmd = [sys.executable, "-m", "emuxl", "collect", str(sample), "--jobs", "1"]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, start_new_session=True, env=env)
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.startswith("v "):
+            break
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    proc.stdout.close()
+    db = sqlite3.connect(sample / "emuxl.db")
+    taken = db.execute("SELECT COUNT(*) FROM submissions").fetchone()[0]
+    db.close()
+    assert 0 < taken < 45, "the kill must land in the middle of the run"
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    _check_store(sample, 45)
+
+
+def test_two_concurrent_runs_on_overlapping_files(sample: Path) -> None:
+    """Two collect runs at once on overlapping files: nothing lost, nothing duplicated."""
+    campaign = load_campaign(sample)
+    _many_forms(campaign, sample / "a", 30)
+    _many_forms(campaign, sample / "b", 30)  # the same 30 forms again, byte for byte
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "emuxl", "collect", str(sample), str(sample / d), "--jobs", "1"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for d in ("a", "b")
+    ]
+    for run in runs:
+        _, err = run.communicate(timeout=300)
+        assert run.returncode == 0, err
+    _check_store(sample, 30)
+
+
+# ------------------------------------------------------------------ LibreOffice, the real client
+
+
+def test_libreoffice_filled_form_is_accepted_with_exact_values(office, sample: Path) -> None:
+    """A form filled and saved by LibreOffice is accepted with exactly the values typed."""
+    campaign = load_campaign(sample)
+    member = campaign.member("89")
+    src = sample / "form.xlsx"
+    src.write_bytes(member_form(campaign, member))
+    values = plausible_values(campaign, random.Random(21))
+    fill = {input_name(code, k): v for code, inputs in values.items() for k, v in inputs.items()}
+    (sample / "inbox").mkdir()
+    office.run([{"path": str(src), "fill": fill, "save_as": str(sample / "inbox" / "an-giang.xlsx")}])
+    peer_src = sample / "peer.xlsx"
+    peer_src.write_bytes(peer_form(campaign, member))
+    scores = plausible_peer_scores(campaign, "89", random.Random(22))
+    peer_fill = {peer_name(code, m): v for code, given in scores.items() for m, v in given.items()}
+    office.run([{"path": str(peer_src), "fill": peer_fill, "save_as": str(sample / "inbox" / "an-giang-peer.xlsx")}])
+
+    results = {r.name: r for r in collect(campaign, jobs=1)}
+    assert results["an-giang.xlsx"].status == "accepted", results["an-giang.xlsx"].issues
+    assert results["an-giang-peer.xlsx"].status == "accepted", results["an-giang-peer.xlsx"].issues
+    with Store(campaign.folder) as store:
+        got = store.values(store.counted()[("89", "member")])
+        peer_got = store.values(store.counted()[("89", "peer")])
+    for code, inputs in values.items():
+        for name, value in inputs.items():
+            assert got[code][name] == value, (code, name)
+    assert peer_got == scores
