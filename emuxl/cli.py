@@ -15,8 +15,8 @@ import click
 
 from . import __version__, intake, resources
 from .definitions import Campaign, load_campaign
-from .errors import DefinitionsError, EmuxlError
 from .demo import write_demo_returns
+from .errors import DefinitionsError, EmuxlError
 from .feedback import write_feedback
 from .forms import form_tasks, write_forms
 from .intake.isolate import DEFAULT_TIMEOUT
