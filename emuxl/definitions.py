@@ -102,7 +102,7 @@ class Indicator(_Model):
         """The method's parameters, validated, with defaults filled in."""
         return self.spec.params.model_validate(self.params)
 
-    @property
+    @cached_property
     def rule(self) -> str:
         """One line, in Vietnamese, on how the indicator is scored."""
         return self.description or self.spec.describe(self.settings, self.points)

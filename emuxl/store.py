@@ -118,8 +118,15 @@ class Store:
     def add_submission(
         self, sub: dict[str, Any], values: list[dict[str, Any]], issues: list[dict[str, Any]]
     ) -> int | None:
-        """Store one file's submission, values and issues in one transaction; None if already there."""
+        """Log the receipt and store one file's submission, values and issues in one transaction.
+
+        Returns the submission id, or None when the same bytes were already stored.
+        """
         with self.transaction() as db:
+            db.execute(
+                "INSERT INTO receipts (sha256, name, path, received_at) VALUES (:sha256, :name, :path, :received_at)",
+                sub,
+            )
             if db.execute("SELECT 1 FROM submissions WHERE sha256 = ?", (sub["sha256"],)).fetchone():
                 return None
             cur = db.execute(

@@ -6,6 +6,7 @@ them; one bad file never stops the others; problems are issues, not exceptions.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -18,13 +19,16 @@ from ..layout import KIND_MEMBER, KIND_PEER, META_SHEET, PEER_SHEET, SCORE_SHEET
 from ..store import ACCEPTED, MISSING, REJECTED, WITH_ERRORS, WITH_WARNINGS, Store, now
 from .isolate import DEFAULT_MEMORY, DEFAULT_TIMEOUT, Failure, run_isolated
 from .issues import Issue, make_issue
-from .read import RawBook, read_file
+from .read import read_file
 from .sniff import sniff_container
 from .verify import Reading, verify_and_extract
 
 DUPLICATE = "duplicate"
 SKIPPED = "skipped"
-FIXED_FORM_DATE = "2000-01-01"  # forms are written with this date; a real save changes it
+FIXED_FORM_DATE = "2000-01-01"
+READ_SHEETS = frozenset(
+    {SCORE_SHEET, PEER_SHEET, META_SHEET}
+)  # forms are written with this date; a real save changes it
 
 
 @dataclass
@@ -80,13 +84,21 @@ def archive(folder: Path, sha256: str, data: bytes, suffix: str) -> Path:
     return path
 
 
-def _saved_at(book: RawBook | None, path: Path) -> str:
-    if book is not None and book.modified and not book.modified.startswith(FIXED_FORM_DATE):
+def _saved_at(modified: str, path: Path) -> str:
+    if modified and not modified.startswith(FIXED_FORM_DATE):
         try:
-            return datetime.fromisoformat(book.modified).astimezone(UTC).isoformat(timespec="seconds")
+            return datetime.fromisoformat(modified).astimezone(UTC).isoformat(timespec="seconds")
         except ValueError:
             pass
     return datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat(timespec="seconds")
+
+
+def _read_and_verify(campaign: Campaign, item: tuple[str, frozenset[str]]) -> tuple[Reading, str] | Issue:
+    """Worker side: parse the archived file, then verify and extract it (pure data goes back)."""
+    book = read_file(item)
+    if isinstance(book, Issue):
+        return book
+    return verify_and_extract(campaign, book), book.modified
 
 
 @dataclass
@@ -98,7 +110,7 @@ class _Pending:
     issues: list[Issue]
 
 
-def _store(store: Store, p: _Pending, reading: Reading, book: RawBook | None) -> FileResult:
+def _store(store: Store, p: _Pending, reading: Reading, modified: str = "") -> FileResult:
     issues = p.issues + reading.issues
     status = status_of(issues)
     sub = {
@@ -107,7 +119,7 @@ def _store(store: Store, p: _Pending, reading: Reading, book: RawBook | None) ->
         "path": str(p.path),
         "size": p.size,
         "received_at": now(),
-        "saved_at": _saved_at(book, p.path),
+        "saved_at": _saved_at(modified, p.path),
         "member": reading.member,
         "kind": reading.kind if reading.member else None,
         "status": status,
@@ -141,43 +153,56 @@ def collect(
     """Take in returned files (default: the inbox folder) and yield what happened to each."""
     files = find_files(list(sources) if sources else [campaign.folder / "inbox"])
     store = Store(campaign.folder)
-    try:
-        queue: list[_Pending] = []
+    decided: list[FileResult] = []  # results known before any parsing
+    queue: list[_Pending] = []
+
+    def admitted() -> Iterator[tuple[str, frozenset[str]]]:
+        """Archive and sniff each file; hand the ones worth parsing to the readers."""
         seen: set[str] = set()
         for path in files:
             if path.name.startswith(("~$", ".~lock")):
-                yield FileResult(path.name, str(path), SKIPPED, issues=[])
+                decided.append(FileResult(path.name, str(path), SKIPPED))
                 continue
             data = path.read_bytes()
             sha = hashlib.sha256(data).hexdigest()
             archived = archive(campaign.folder, sha, data, path.suffix.lower()[:8])
-            store.log_receipt(sha, path.name, str(path))
             if sha in seen or store.known(sha):
-                yield FileResult(path.name, str(path), DUPLICATE, sha, issues=[make_issue("duplicate-file")])
+                store.log_receipt(sha, path.name, str(path), "duplicate")
+                note = [make_issue("duplicate-file")]
+                decided.append(FileResult(path.name, str(path), DUPLICATE, sha, issues=note))
                 continue
             seen.add(sha)
             container = sniff_container(data)
             pending = _Pending(path, sha, len(data), archived, [])
             if container.rejected:
                 pending.issues.append(container.rejected)
-                yield _store(store, pending, Reading(), None)
+                decided.append(_store(store, pending, Reading()))
                 continue
             if container.macros:
                 pending.issues.append(make_issue("macros-ignored"))
             queue.append(pending)
-        sheets = frozenset({SCORE_SHEET, PEER_SHEET, META_SHEET})
-        items = [(str(p.archived), sheets) for p in queue]
-        for index, result in run_isolated(read_file, items, jobs, timeout, memory):
+            yield str(archived), READ_SHEETS
+
+    try:
+        work = functools.partial(_read_and_verify, campaign)
+        for index, result in run_isolated(work, admitted(), jobs, timeout, memory):
+            yield from _drain(decided)
             pending = queue[index]
             if isinstance(result, Failure):
                 reading = Reading(issues=[make_issue("unreadable", detail=result.reason.splitlines()[0])])
-                yield _store(store, pending, reading, None)
+                yield _store(store, pending, reading)
             elif isinstance(result, Issue):
-                yield _store(store, pending, Reading(issues=[result]), None)
+                yield _store(store, pending, Reading(issues=[result]))
             else:
-                yield _store(store, pending, verify_and_extract(campaign, result), result)
+                yield _store(store, pending, *result)
+        yield from _drain(decided)
     finally:
         store.close()
+
+
+def _drain(results: list[FileResult]) -> Iterator[FileResult]:
+    while results:
+        yield results.pop(0)
 
 
 @dataclass(frozen=True)

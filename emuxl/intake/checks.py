@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from ..definitions import Indicator
@@ -20,7 +19,7 @@ from .read import Cell
 MAX_TEXT = 2000
 FORMULA_START = ("=", "+", "-", "@")
 _DATE_TEXT = re.compile(r"^\d{1,2}[/-]\d{1,2}[/-]\d{2,4}$")
-_PLAIN = re.compile(r"^[+-]?\d+$")
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # control characters but tab and newline
 
 
 @dataclass(frozen=True)
@@ -81,7 +80,7 @@ def check_text(text: str, where: Where) -> list[Issue]:
     loc = vars(where)
     if text.startswith(FORMULA_START):
         issues.append(make_issue("formula-like-text", raw=text[:100], detail=text[0], **loc))
-    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in text):
+    if CONTROL.search(text):
         issues.append(make_issue("control-characters", raw=text[:100].encode("unicode_escape").decode(), **loc))
     if len(text) > MAX_TEXT:
         issues.append(make_issue("text-too-long", raw=text[:100] + "…", detail=len(text), **loc))

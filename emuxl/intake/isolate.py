@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import faulthandler
+import gc
 import multiprocessing
 import os
 import signal
@@ -63,7 +64,11 @@ class _Worker:
     def __init__(self, ctx: Any, func: Callable[[Any], Any], memory: int):
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(target=_serve, args=(func, child, memory), daemon=True)
-        self.process.start()
+        gc.freeze()  # the child neither scans nor copies the parent's objects when it collects
+        try:
+            self.process.start()
+        finally:
+            gc.unfreeze()
         child.close()
         self.item: Any = None
         self.index = -1
@@ -100,18 +105,30 @@ def run_isolated(
     timeout: float = DEFAULT_TIMEOUT,
     memory: int = DEFAULT_MEMORY,
 ) -> Iterator[tuple[int, Any]]:
-    """Yield (index, result or Failure) for each item, in completion order."""
-    pending = list(enumerate(items))
-    pending.reverse()
+    """Yield (index, result or Failure) for each item, in completion order.
+
+    Items are drawn from the iterable only as workers become free, so the
+    caller's work to produce them overlaps with the reading.
+    """
+    source = enumerate(items)
     ctx = multiprocessing.get_context("fork")
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(pending)))
-    workers = [_Worker(ctx, func, memory) for _ in range(jobs)] if pending else []
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    workers: list[_Worker] = []
     busy: dict[int, _Worker] = {}
+
+    def feed(worker: _Worker | None) -> None:
+        nxt = next(source, None)
+        if nxt is None:
+            return
+        if worker is None:
+            worker = _Worker(ctx, func, memory)
+            workers.append(worker)
+        worker.give(*nxt)
+        busy[id(worker)] = worker
+
     try:
-        for w in workers:
-            if pending:
-                w.give(*pending.pop())
-                busy[id(w)] = w
+        for _ in range(jobs):
+            feed(None)
         while busy:
             ready = wait([w.conn for w in busy.values()] + [w.process.sentinel for w in busy.values()], 0.2)
             now = time.monotonic()
@@ -135,10 +152,8 @@ def run_isolated(
                     workers.remove(w)
                     w = _Worker(ctx, func, memory)
                     workers.append(w)
+                feed(w)  # the worker starts on the next item while the caller handles this one
                 yield index, result
-                if pending:
-                    w.give(*pending.pop())
-                    busy[id(w)] = w
     finally:
         for w in workers:
             w.stop(kill=bool(busy))

@@ -3,7 +3,8 @@
 Only what intake needs is read: sheets and their visibility, workbook-level
 defined names, every cell of the visible form sheets and the metadata sheet
 with its type, formula and date-ness, merged ranges, and the save time. The
-XML parser is defusedxml's, after ``read_parts`` has refused any DTD.
+XML parser is lxml's, locked down (no DTD, no entities, no network), and
+only after ``read_parts`` has refused any DTD or entity declaration.
 """
 
 from __future__ import annotations
@@ -14,10 +15,19 @@ from pathlib import Path
 from posixpath import join, normpath
 from typing import Any
 
-from defusedxml import ElementTree
+from lxml import etree
 
 from .issues import Issue, file_issue
 from .sniff import read_parts
+
+# read_parts has already refused any DTD; the parser is locked down all the same.
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+
+
+def _parse(xml: bytes) -> Any:
+    """Parse one XML part (no DTD, no entities, no network)."""
+    return etree.fromstring(xml, _PARSER)
+
 
 NS = {
     "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -27,6 +37,7 @@ NS = {
     "dcterms": "http://purl.org/dc/terms/",
 }
 M = "{" + NS["m"] + "}"
+C_TAG, F_TAG, V_TAG, IS_TAG = f"{M}c", f"{M}f", f"{M}v", f"{M}is"
 DATE_FORMAT_IDS = {*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)}
 ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
 CELL_REF = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]{1,7})$")
@@ -51,6 +62,52 @@ class RawBook:
     cells: dict[str, dict[str, Cell]] = field(default_factory=dict)  # sheet -> "B12" -> cell
     merged: dict[str, list[str]] = field(default_factory=dict)  # sheet -> ["A1:C1", …]
     modified: str = ""  # dcterms:modified of the core properties
+    _refs: dict[str, tuple[str, str] | None] = field(default_factory=dict, repr=False)
+    _spans: dict[str, list[tuple[int, int, int, int, str]]] = field(default_factory=dict, repr=False)
+    _rows: dict[str, dict[str, dict[str, Cell]]] = field(default_factory=dict, repr=False)
+    memo: dict[Any, Any] = field(default_factory=dict, repr=False)  # derived lookups, per reader
+
+    def row(self, sheet: str, number: str) -> dict[str, Cell]:
+        """The cells of one row of a sheet, by column letters."""
+        if sheet not in self._rows:
+            index: dict[str, dict[str, Cell]] = {}
+            for ref, cell in self.cells.get(sheet, {}).items():
+                m = CELL_REF.match(ref)
+                if m:
+                    index.setdefault(m.group(2), {})[m.group(1)] = cell
+            self._rows[sheet] = index
+        return self._rows[sheet].get(number, {})
+
+    def ref(self, name: str) -> tuple[str, str] | None:
+        """Where a defined name points: (sheet, "B12"), or None when missing or broken."""
+        if name not in self._refs:
+            text = self.names.get(name)
+            self._refs[name] = split_ref(text) if text else None
+        return self._refs[name]
+
+    def merged_over(self, sheet: str, cell: str) -> str | None:
+        """The merged range covering a cell, if any."""
+        if sheet not in self._spans:
+            spans = []
+            for text in self.merged.get(sheet, []):
+                ends = [CELL_REF.match(x) for x in text.split(":")]
+                if len(ends) == 2 and ends[0] and ends[1]:
+                    (c1, r1), (c2, r2) = ((column_number(m.group(1)), int(m.group(2))) for m in ends)  # type: ignore[union-attr]
+                    spans.append((c1, r1, c2, r2, text))
+            self._spans[sheet] = spans
+        m = CELL_REF.match(cell)
+        if not m:
+            return None
+        col, row = column_number(m.group(1)), int(m.group(2))
+        return next((t for c1, r1, c2, r2, t in self._spans[sheet] if c1 <= col <= c2 and r1 <= row <= r2), None)
+
+
+def column_number(letters: str) -> int:
+    """A column's number from its letters (A -> 1, XFD -> 16384)."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
 
 
 def _text(el: Any) -> str:
@@ -68,14 +125,14 @@ def _unescape(text: str) -> str:
 def _shared_strings(xml: bytes | None) -> list[str]:
     if not xml:
         return []
-    root = ElementTree.fromstring(xml)
+    root = _parse(xml)
     return [_text(si) for si in root.findall("m:si", NS)]
 
 
 def _date_styles(xml: bytes | None) -> list[bool]:
     if not xml:
         return []
-    root = ElementTree.fromstring(xml)
+    root = _parse(xml)
     custom = {}
     for nf in root.findall("m:numFmts/m:numFmt", NS):
         code = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", nf.get("formatCode", "")).lower()
@@ -89,14 +146,15 @@ def _date_styles(xml: bytes | None) -> list[bool]:
 
 def _cell(el: Any, strings: list[str], dates: list[bool]) -> Cell:
     kind = el.get("t", "n")
-    f = el.find(f"{M}f")
+    children = {child.tag: child for child in el}
+    f = children.get(F_TAG)
     formula = (f.text or "") if f is not None else None
-    v = el.find(f"{M}v")
+    v = children.get(V_TAG)
     raw = v.text if v is not None else None
     style = int(el.get("s", "0") or 0)
     is_date = style < len(dates) and dates[style]
     if kind == "inlineStr":
-        node = el.find(f"{M}is")
+        node = children.get(IS_TAG)
         return Cell(_text(node) if node is not None else "", "s", formula)
     if raw is None:
         return Cell(None, "", formula, is_date)
@@ -118,9 +176,11 @@ def _cell(el: Any, strings: list[str], dates: list[bool]) -> Cell:
 
 
 def _sheet_cells(xml: bytes, strings: list[str], dates: list[bool]) -> tuple[dict[str, Cell], list[str]]:
-    root = ElementTree.fromstring(xml)
+    root = _parse(xml)
     cells: dict[str, Cell] = {}
-    for el in root.iter(f"{M}c"):
+    for el in root.iter(C_TAG):
+        if len(el) == 0:
+            continue  # a formatted blank: the same as no cell
         ref = (el.get("r") or "").upper()
         if CELL_REF.match(ref):
             cells[ref.replace("$", "")] = _cell(el, strings, dates)
@@ -131,7 +191,7 @@ def _sheet_cells(xml: bytes, strings: list[str], dates: list[bool]) -> tuple[dic
 def _targets(rels_xml: bytes | None, base: str) -> dict[str, str]:
     if not rels_xml:
         return {}
-    root = ElementTree.fromstring(rels_xml)
+    root = _parse(rels_xml)
     out = {}
     for rel in root.findall("rel:Relationship", NS):
         target = rel.get("Target", "")
@@ -149,7 +209,7 @@ def read_book(data: bytes, sheets_wanted: set[str]) -> RawBook | Issue:
     if problem:
         return problem
     try:
-        workbook = ElementTree.fromstring(parts["xl/workbook.xml"])
+        workbook = _parse(parts["xl/workbook.xml"])
         targets = _targets(parts.get("xl/_rels/workbook.xml.rels"), "xl")
         strings = _shared_strings(parts.get("xl/sharedStrings.xml"))
         dates = _date_styles(parts.get("xl/styles.xml"))
@@ -165,12 +225,12 @@ def read_book(data: bytes, sheets_wanted: set[str]) -> RawBook | Issue:
                 book.names[dn.get("name", "")] = (dn.text or "").strip()
         core = parts.get("docProps/core.xml")
         if core:
-            modified = ElementTree.fromstring(core).find("dcterms:modified", NS)
+            modified = _parse(core).find("dcterms:modified", NS)
             book.modified = (modified.text or "").strip() if modified is not None else ""
         return book
-    except (ElementTree.ParseError, KeyError, ValueError, IndexError) as e:
+    except (etree.XMLSyntaxError, KeyError, ValueError, IndexError) as e:
         return file_issue("unreadable", detail=f"XML không hợp lệ ({type(e).__name__})")
-    except Exception as e:  # defusedxml's refusals and anything a hostile file provokes
+    except Exception as e:  # anything else a hostile file provokes
         return file_issue("unreadable", detail=type(e).__name__)
 
 

@@ -30,7 +30,7 @@ from ..layout import (
 from ..methods import Input, Value, inputs_of
 from .checks import Where, check_note, check_value
 from .issues import Issue, make_issue
-from .read import CELL_REF, Cell, RawBook, split_ref
+from .read import CELL_REF, Cell, RawBook
 
 SELF_TOLERANCE = 0.005  # half a unit of the published precision
 
@@ -58,7 +58,10 @@ class Reading:
 
 
 def _col_letter(col: int) -> str:
-    return chr(ord("A") + col)
+    return LETTERS[col]
+
+
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 def _code_text(value: object) -> str:
@@ -102,8 +105,7 @@ def _identify(campaign: Campaign, book: RawBook, reading: Reading) -> bool:
 
 
 def _named(book: RawBook, name: str) -> tuple[str, str, Cell | None] | None:
-    ref = book.names.get(name)
-    where = split_ref(ref) if ref else None
+    where = book.ref(name)
     if where is None:
         return None
     sheet, cell = where
@@ -111,13 +113,21 @@ def _named(book: RawBook, name: str) -> tuple[str, str, Cell | None] | None:
 
 
 def _row_cells(book: RawBook, name: str, columns: dict[str, tuple[int, str, float]]) -> dict[str, Cell | None] | None:
+    key = (name, columns is PEER_COLUMNS)
+    if key not in book.memo:
+        book.memo[key] = _find_row_cells(book, name, columns)
+    return book.memo[key]
+
+
+def _find_row_cells(
+    book: RawBook, name: str, columns: dict[str, tuple[int, str, float]]
+) -> dict[str, Cell | None] | None:
     found = _named(book, name)
     if found is None:
         return None
     sheet, cell, _ = found
-    row = CELL_REF.match(cell).group(2)  # type: ignore[union-attr]
-    cells = book.cells.get(sheet, {})
-    return {key: cells.get(f"{_col_letter(col)}{row}") for key, (col, _t, _w) in columns.items()}
+    row = book.row(sheet, CELL_REF.match(cell).group(2))  # type: ignore[union-attr]
+    return {key: row.get(_col_letter(col)) for key, (col, _t, _w) in columns.items()}
 
 
 def _shown(cell: Cell | None) -> object:
@@ -211,20 +221,6 @@ def _verify_structure(campaign: Campaign, book: RawBook, reading: Reading) -> bo
     return False
 
 
-def _merged_over(book: RawBook, sheet: str, cell: str) -> str | None:
-    m = CELL_REF.match(cell)
-    if not m:
-        return None
-    col, row = m.group(1), int(m.group(2))
-    for span in book.merged.get(sheet, []):
-        if ":" not in span:
-            continue
-        a, b = (CELL_REF.match(x) for x in span.split(":"))
-        if a and b and a.group(1) <= col <= b.group(1) and int(a.group(2)) <= row <= int(b.group(2)):
-            return span
-    return None
-
-
 def _take(book: RawBook, reading: Reading, name: str, inp: Input, ind: Indicator) -> Value:
     found = _named(book, name)
     if found is None:
@@ -232,7 +228,7 @@ def _take(book: RawBook, reading: Reading, name: str, inp: Input, ind: Indicator
         return None
     sheet, cell, content = found
     where = Where(sheet, cell, ind.code, inp.name)
-    span = _merged_over(book, sheet, cell)
+    span = book.merged_over(sheet, cell)
     if span:
         reading.issues.append(make_issue("merged-input", detail=span, **vars(where)))
         return None
