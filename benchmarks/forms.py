@@ -24,9 +24,10 @@ import xlsxwriter
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from synthetic import synthetic_campaign
+
 from emuxl.definitions import load_campaign
 from emuxl.forms import member_form, write_forms
-from synthetic import synthetic_campaign
 
 
 def bare_form(name: str, rows: int) -> bytes:
