@@ -13,14 +13,14 @@ from typing import Any
 
 import click
 
-from . import __version__, intake, resources
+from . import __version__, intake, resources, results
 from .definitions import Campaign, load_campaign
 from .demo import write_demo_returns
 from .errors import DefinitionsError, EmuxlError
 from .feedback import write_feedback
 from .forms import form_tasks, write_forms
 from .intake.isolate import DEFAULT_TIMEOUT
-from .store import MISSING, REJECTED
+from .store import MISSING, REJECTED, Store
 
 LARGE_BATCH = 50  # above this many files, a progress bar instead of a line per file
 MAX_SHOWN = 5  # problems printed per file; the feedback workbook has them all
@@ -182,6 +182,61 @@ def status(directory: Path, as_json: bool) -> None:
     click.echo(f"{done}/{len(rows)} members returned a form.")
 
 
+@main.command("rank")
+@campaign_dir
+@click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON.")
+@reports_errors
+def rank_command(directory: Path, as_json: bool) -> None:
+    """Score, rank and propose awards; write out/ranking.xlsx."""
+    campaign = load_campaign(directory)
+    result = results.write_ranking(campaign)
+    data = results.as_data(result)
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{'rank':>4}  {'member':<20} {'total':>10}  award / notes")
+    for m in data["members"]:
+        note = m["award_name"] or ("vote" if m["vote"] else "")
+        extra = "; ".join(x for x in (m["tie_break"], *m["not_eligible_because"]) if x)
+        click.echo(f"{m['rank']:>4}  {m['name']:<20} {m['shown']:>10.2f}  {note}{'  ' + extra if extra else ''}")
+    names = {m.code: m.name for m in campaign.members}
+    click.echo(
+        f"Next chair: {names[data['next_chair']]}; deputies: {', '.join(names[d] for d in data['next_deputies'])}"
+    )
+    for note in data["notes"]:
+        click.echo(f"Note: {note}")
+    click.echo(f"Wrote {results.ranking_path(campaign)}")
+
+
+@main.command()
+@campaign_dir
+@click.argument("member")
+@click.argument("indicator")
+@click.argument("points", required=False, type=float)
+@click.option("--reason", required=True, help="Why the score is corrected (shown in every output).")
+@click.option("--by", "author", required=True, help="Who corrects it (chair or deputy).")
+@click.option("--clear", is_flag=True, help="Withdraw the correction in force instead.")
+@reports_errors
+def adjust(
+    directory: Path, member: str, indicator: str, points: float | None, reason: str, author: str, clear: bool
+) -> None:
+    """Correct MEMBER's score on INDICATOR to POINTS, with a reason (rà soát); values stay as sent."""
+    campaign = load_campaign(directory)
+    if member not in campaign.member_codes:
+        raise click.UsageError(f"{member} is not a member; members are {', '.join(campaign.member_codes)}")
+    ind = next((i for i in campaign.catalogue.indicators if i.code == indicator), None)
+    if ind is None:
+        raise click.UsageError(f"no indicator {indicator} in the catalogue")
+    if clear == (points is not None):
+        raise click.UsageError("give POINTS, or --clear to withdraw the correction in force")
+    if points is not None and not 0 <= points <= ind.points * 10:
+        raise click.UsageError(f"{points:g} points is out of range for {indicator} (max {ind.points:g})")
+    with Store(campaign.folder) as store:
+        store.add_adjustment(member, indicator, points, reason, author)
+    done = "withdrawn" if clear else f"set to {points:g}"
+    click.echo(f"Correction of {campaign.member(member).name} on {indicator} {done}. Run 'emuxl rank' to apply it.")
+
+
 @main.command()
 @click.argument("directory", metavar="[DIR]", default="demo-campaign", type=click.Path(file_okay=False, path_type=Path))
 @click.option(
@@ -207,6 +262,7 @@ def demo(ctx: click.Context, directory: Path, sample: str) -> None:
         if e.code not in (0, 1):  # 1 = a file was rejected: expected, the demo sends one on purpose
             raise
     ctx.invoke(status, directory=directory, as_json=False)
+    ctx.invoke(rank_command, directory=directory, as_json=False)
 
 
 def summary(campaign: Campaign) -> str:

@@ -62,6 +62,26 @@ class Awards(_Model):
     merit: int | None = Field(None, ge=0, description="Bằng khen của Thủ tướng Chính phủ: how many")
 
 
+class RankingRules(_Model):
+    """How totals become ranks and awards (*bình xét*): tie-breaks, eligibility gates, rotation."""
+
+    tie_break: list[str] = Field(
+        ["section:A", "above_plan", "peer"],
+        description="tie-break chain after the total: section:<CODE> subtotal, above_plan count, peer score",
+    )
+    decimals: int = Field(2, ge=0, le=4, description="published precision: ranks use totals rounded to this")
+    section_floor: float | None = Field(
+        None, gt=0, le=1, description="for the Flag, every section must reach this share of its max"
+    )
+    targets_share: float | None = Field(
+        None, gt=0, le=1, description="for the Flag, this share of plan indicators must reach their plan"
+    )
+    rotation: Literal["order", "rank"] = Field(
+        "order", description="next chair: the next member in list order, or the best-ranked non-chair"
+    )
+    next_chair: str | None = Field(None, description="next year's chair when already agreed (member code)")
+
+
 class CampaignFile(_Model):
     """The keys of campaign.yaml."""
 
@@ -75,6 +95,7 @@ class CampaignFile(_Model):
     deadline: date | None = Field(None, description="when forms are due back (shown on the form)")
     contact: str | None = Field(None, description="where to return forms, shown on the form")
     illustrative: bool = Field(False, description="the catalogue is an example, not an official table")
+    ranking: RankingRules = Field(RankingRules(), description="tie-breaks, eligibility, rotation")
 
 
 # ------------------------------------------------------------------ indicators.yaml
@@ -384,10 +405,25 @@ def _check_campaign(src: _Source, data: Any) -> None:
             src.add(("deputies", i), f"deputy '{d}' is not a member; use one of: {known}")
         elif d == chair:
             src.add(("deputies", i), f"'{d}' is the chair; the chair cannot also be a deputy")
+    rules = data.get("ranking") if isinstance(data.get("ranking"), dict) else {}
+    for i, key in enumerate(rules.get("tie_break", []) if isinstance(rules.get("tie_break"), list) else []):
+        if key not in ("above_plan", "peer") and not (isinstance(key, str) and key.startswith("section:")):
+            src.add(("ranking", "tie_break", i), f"unknown tie-break {key!r}; use section:<CODE>, above_plan or peer")
+    if isinstance(rules.get("next_chair"), str) and codes and rules["next_chair"] not in codes:
+        src.add(("ranking", "next_chair"), f"next chair '{rules['next_chair']}' is not a member")
     awards = data.get("awards") if isinstance(data.get("awards"), dict) else {}
     quota = sum(v for v in awards.values() if isinstance(v, int) and not isinstance(v, bool))
     if codes and quota > len(codes):
         src.add(("awards",), f"{quota} awards for {len(codes)} members; lower the quotas")
+
+
+def _check_tie_break_sections(src: _Source, campaign: Any, catalogue: Any) -> None:
+    sections = {s.get("code") for _, s in _items(catalogue, "sections")}
+    rules = campaign.get("ranking") if isinstance(campaign, dict) and isinstance(campaign.get("ranking"), dict) else {}
+    chain = rules.get("tie_break", [])
+    for i, key in enumerate(chain if isinstance(chain, list) else []):
+        if isinstance(key, str) and key.startswith("section:") and sections and key[8:] not in sections:
+            src.add(("ranking", "tie_break", i), f"no section '{key[8:]}' in the catalogue")
 
 
 def _by_line(p: Problem) -> int:
@@ -410,6 +446,7 @@ def load_campaign(folder: Path | str = ".") -> Campaign:
     catalogue = _validate(cat, Catalogue, cat.data) if not cat.problems else None
     _check_catalogue(cat, cat.data)
     _check_text(cat, cat.data)
+    _check_tie_break_sections(camp, camp.data, cat.data)
     problems = sorted(camp.problems, key=_by_line) + sorted(cat.problems, key=_by_line)
     if problems or meta is None or catalogue is None:
         raise DefinitionsError(problems)

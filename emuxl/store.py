@@ -37,6 +37,10 @@ CREATE TABLE IF NOT EXISTS issues (
 CREATE TABLE IF NOT EXISTS counted (
     member TEXT NOT NULL, kind TEXT NOT NULL, submission_id INTEGER NOT NULL REFERENCES submissions(id),
     PRIMARY KEY (member, kind));
+CREATE TABLE IF NOT EXISTS adjustments (
+    id INTEGER PRIMARY KEY, member TEXT NOT NULL, indicator TEXT NOT NULL, points REAL,
+    reason TEXT NOT NULL, author TEXT NOT NULL, at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (id INTEGER PRIMARY KEY, at TEXT NOT NULL, result TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS submissions_member ON submissions(member, kind);
 CREATE INDEX IF NOT EXISTS issues_submission ON issues(submission_id);
 """
@@ -196,3 +200,27 @@ class Store:
         ):
             out.setdefault(ind, {})[fld] = number if number is not None else text
         return out
+
+    def counted_values(self, kind: str) -> dict[str, dict[str, dict[str, float | str | None]]]:
+        """member -> indicator -> field -> value, from the submission that counts for each member."""
+        return {member: self.values(sid) for (member, k), sid in self.counted().items() if k == kind}
+
+    def add_adjustment(self, member: str, indicator: str, points: float | None, reason: str, author: str) -> None:
+        """Record a correction (or, with points None, withdraw the previous one); history is kept."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO adjustments (member, indicator, points, reason, author, at) VALUES (?, ?, ?, ?, ?, ?)",
+                (member, indicator, points, reason, author, now()),
+            )
+
+    def adjustments(self) -> list[tuple[str, str, float, str, str, str]]:
+        """The corrections in force: the latest per member and indicator, unless withdrawn."""
+        latest: dict[tuple[str, str], tuple[str, str, float | None, str, str, str]] = {}
+        for row in self.db.execute("SELECT member, indicator, points, reason, author, at FROM adjustments ORDER BY id"):
+            latest[(row[0], row[1])] = row
+        return [r for r in latest.values() if r[2] is not None]  # type: ignore[misc]
+
+    def add_run(self, result: str) -> None:
+        """Keep the result of a ranking run (JSON)."""
+        with self.transaction() as db:
+            db.execute("INSERT INTO runs (at, result) VALUES (?, ?)", (now(), result))

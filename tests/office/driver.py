@@ -60,8 +60,8 @@ def _read(cell):
     if kind == "FORMULA":
         if cell.getError():
             return {"error": cell.getError()}
-        result = cell.FormulaResultType2.value if hasattr(cell, "FormulaResultType2") else "VALUE"
-        return cell.getString() if result == "TEXT" else cell.getValue()
+        text_result = 2  # com.sun.star.sheet.FormulaResult.STRING
+        return cell.getString() if cell.FormulaResultType2 == text_result else cell.getValue()
     if kind == "VALUE":
         return cell.getValue()
     if kind == "TEXT":

@@ -1,0 +1,132 @@
+"""Scoring (pure): every member's values and the catalogue → points, with an explanation per cell.
+
+Adjustments by the chair and deputies (*rà soát*) replace a computed score
+with a reason and an author; the member's submitted values are never changed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from .definitions import Campaign, Indicator
+from .methods import Cluster, Value, num, pts
+
+Inputs = Mapping[str, Mapping[str, Mapping[str, Value]]]  # member -> indicator -> input -> value
+PeerScores = Mapping[str, Mapping[str, Mapping[str, Value]]]  # scorer -> indicator -> scored member -> points
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """A correction of one member's score on one indicator, with its reason and author."""
+
+    member: str
+    indicator: str
+    points: float
+    reason: str
+    author: str
+    at: str = ""
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One member's points on one indicator: computed, possibly adjusted, and why."""
+
+    indicator: str
+    computed: float
+    explanation: str
+    issue: str | None = None
+    adjustment: Adjustment | None = None
+
+    @property
+    def points(self) -> float:
+        """The points that count: the adjustment when there is one."""
+        return self.adjustment.points if self.adjustment else self.computed
+
+
+@dataclass
+class Scorecard:
+    """A member's scores (*kết quả chấm điểm*): per indicator, per section, bonus, penalty, total."""
+
+    member: str
+    cells: dict[str, Cell] = field(default_factory=dict)
+    sections: dict[str, float] = field(default_factory=dict)  # base points per section
+    bonus: float = 0.0
+    penalty: float = 0.0
+    above_plan: int = 0  # indicators with a plan reached or exceeded
+    peer: float = 0.0  # points from peer indicators
+    submitted: bool = True
+
+    @property
+    def total(self) -> float:
+        """Base points of every section, plus bonus, minus penalty."""
+        return math.fsum(self.sections.values()) + self.bonus - self.penalty
+
+
+def peer_scores_for(member: str, indicator: str, peer: PeerScores) -> list[float]:
+    """The scores other members gave this member on a peer indicator (own score excluded)."""
+    given = (sheet.get(indicator, {}).get(member) for scorer, sheet in peer.items() if scorer != member)
+    return [x for x in map(num, given) if x is not None]
+
+
+def _cell(ind: Indicator, member: str, inputs: Inputs, peer: PeerScores) -> Cell:
+    values = inputs.get(member, {}).get(ind.code, {})
+    if member not in inputs and ind.method != "peer":
+        return Cell(ind.code, 0.0, "chưa nộp biểu → 0 điểm", "not-submitted")
+    cluster = Cluster(
+        values=[inputs[m].get(ind.code, {}) for m in inputs] if ind.spec.cluster_wide else (),
+        peer_scores=peer_scores_for(member, ind.code, peer) if ind.method == "peer" else (),
+    )
+    result = ind.spec.score(values, ind.settings, ind.points, cluster)
+    return Cell(ind.code, result.points, result.explanation, result.issue)
+
+
+def _reached_plan(values: Mapping[str, Value]) -> bool:
+    plan, actual = num(values.get("plan")), num(values.get("actual"))
+    return plan is not None and actual is not None and plan > 0 and actual >= plan
+
+
+def score(
+    campaign: Campaign,
+    inputs: Inputs,
+    peer: PeerScores | None = None,
+    adjustments: list[Adjustment] | None = None,
+) -> dict[str, Scorecard]:
+    """Every member's scorecard, in member order; members without a return score 0 with a note."""
+    peer = peer or {}
+    latest = {(a.member, a.indicator): a for a in adjustments or []}
+    cards: dict[str, Scorecard] = {}
+    for member in campaign.member_codes:
+        card = Scorecard(member, submitted=member in inputs)
+        for section in campaign.catalogue.sections:
+            base: list[float] = []
+            for ind in section.indicators:
+                cell = _cell(ind, member, inputs, peer)
+                adj = latest.get((member, ind.code))
+                if adj:
+                    cell = Cell(cell.indicator, cell.computed, cell.explanation, cell.issue, adj)
+                card.cells[ind.code] = cell
+                role = ind.spec.role
+                if role == "bonus":
+                    card.bonus += cell.points
+                elif role == "penalty":
+                    card.penalty += cell.points
+                else:
+                    base.append(cell.points)
+                if ind.method == "peer":
+                    card.peer += cell.points
+                if ind.method in ("plan", "leader") and _reached_plan(inputs.get(member, {}).get(ind.code, {})):
+                    card.above_plan += 1
+            if any(i.spec.role == "base" for i in section.indicators):
+                card.sections[section.code] = math.fsum(base)
+        cards[member] = card
+    return cards
+
+
+def explain(cell: Cell) -> str:
+    """The cell's explanation, with its adjustment if any."""
+    if cell.adjustment is None:
+        return cell.explanation
+    a = cell.adjustment
+    return f"{cell.explanation}; điều chỉnh thành {pts(a.points)} điểm ({a.reason}; {a.author})"

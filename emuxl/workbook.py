@@ -1,0 +1,383 @@
+"""The master ranking workbook ``out/ranking.xlsx``: live formulas over the inputs, cached values = Python's.
+
+Sheets: *Tổng hợp* (ranking, awards, chart), *Chi tiết* (indicator × member:
+inputs, % of plan, points), one sheet per section, *Chấm chéo* (the peer
+matrix) and *Giải trình* (every explanation, adjustment and tie-break).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import xlsxwriter
+from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.worksheet import Worksheet
+
+from .definitions import Campaign, Indicator
+from .forms import FIXED_DATE
+from .methods import Refs, Value, inputs_of
+from .ranking import AWARD_VI, Ranking
+from .scoring import Inputs, PeerScores, Scorecard, explain
+
+SUMMARY, DETAIL, PEER, EXPLAIN = "Tổng hợp", "Chi tiết", "Chấm chéo", "Giải trình"
+DETAIL_COLUMNS = [
+    ("code", "Mã", 6),
+    ("title", "Tiêu chí", 36),
+    ("member", "Mã ĐV", 7),
+    ("name", "Đơn vị", 14),
+    ("plan", "Kế hoạch", 12),
+    ("actual", "Thực hiện", 12),
+    ("previous", "Cùng kỳ", 12),
+    ("result", "Kết quả", 16),
+    ("cases", "Số vụ", 8),
+    ("cases_previous", "Số vụ cùng kỳ", 8),
+    ("deaths", "Số người chết", 8),
+    ("deaths_previous", "Chết cùng kỳ", 8),
+    ("injuries", "Số người bị thương", 8),
+    ("injuries_previous", "Bị thương cùng kỳ", 8),
+    ("ratio", "% kế hoạch", 10),
+    ("formula", "Điểm theo quy định", 11),
+    ("adjusted", "Điểm điều chỉnh", 11),
+    ("points", "Điểm", 10),
+    ("self", "Tự chấm", 9),
+    ("why", "Giải trình", 50),
+]
+COL = {key: i for i, (key, _t, _w) in enumerate(DETAIL_COLUMNS)}
+RESULT_INPUTS = ("rank", "level", "done", "count")
+HEAD_ROW = 3
+
+
+@dataclass
+class Written:
+    """The workbook's bytes and, for every formula cell, the value Python computed for it."""
+
+    data: bytes
+    expected: dict[tuple[str, str], float] = field(default_factory=dict)
+
+
+class _Book:
+    def __init__(self, campaign: Campaign):
+        self.buffer = io.BytesIO()
+        self.wb = xlsxwriter.Workbook(
+            self.buffer,
+            {
+                "in_memory": True,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "default_format_properties": {"font_name": "Times New Roman", "font_size": 12},
+            },
+        )
+        self.wb.set_properties(
+            {"title": f"Tổng hợp kết quả chấm điểm năm {campaign.year}", "author": "emuxl", "created": FIXED_DATE}
+        )
+        add = self.wb.add_format
+        self.title = add({"bold": True, "font_size": 14})
+        self.head = add(
+            {
+                "bold": True,
+                "border": 1,
+                "text_wrap": True,
+                "align": "center",
+                "valign": "vcenter",
+                "bg_color": "#D9E1F2",
+            }
+        )
+        self.text = add({"border": 1, "text_wrap": True, "valign": "top"})
+        self.num = add({"border": 1, "num_format": "#,##0.00"})
+        self.pct = add({"border": 1, "num_format": "0.00%"})
+        self.bold_num = add({"border": 1, "bold": True, "num_format": "#,##0.00"})
+        self.blank = add({"border": 1, "bg_color": "#F2F2F2"})
+        self.expected: dict[tuple[str, str], float] = {}
+
+    def sheet(self, name: str, widths: list[float], freeze: tuple[int, int]) -> Worksheet:
+        ws = self.wb.add_worksheet(name)
+        for col, width in enumerate(widths):
+            ws.set_column(col, col, width)
+        ws.freeze_panes(*freeze)
+        ws.set_landscape()
+        ws.set_paper(9)
+        ws.fit_to_pages(1, 0)
+        ws.repeat_rows(HEAD_ROW)
+        return ws
+
+    def formula(self, ws: Worksheet, row: int, col: int, text: str, value: float, fmt: object) -> str:
+        """Write a formula with its cached value and remember the value to check it."""
+        ws.write_formula(row, col, text, fmt, value)
+        self.expected[(ws.name, xl_rowcol_to_cell(row, col))] = value
+        return xl_rowcol_to_cell(row, col, row_abs=True, col_abs=True)
+
+
+def _ref(sheet: str, cell: str) -> str:
+    return f"'{sheet}'!{cell}"
+
+
+def _write_value(ws: Worksheet, row: int, col: int, value: Value, book: _Book) -> None:
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        ws.write_number(row, col, value, book.num)
+    elif isinstance(value, str):
+        ws.write_string(row, col, value, book.text)
+    else:
+        ws.write_blank(row, col, None, book.text)
+
+
+def _peer_sheet(book: _Book, campaign: Campaign, peer: PeerScores) -> dict[tuple[str, str], str]:
+    """The peer matrix; returns (indicator, member) -> the range of scores that member received."""
+    members = campaign.members
+    ws = book.sheet(PEER, [8, 18] + [11] * len(members), (HEAD_ROW + 1, 2))
+    ws.write_string(
+        0, 0, f"MA TRẬN CHẤM CHÉO NĂM {campaign.year} (hàng: đơn vị được chấm; cột: đơn vị chấm)", book.title
+    )
+    ranges: dict[tuple[str, str], str] = {}
+    row = HEAD_ROW
+    for ind in (i for i in campaign.catalogue.indicators if i.method == "peer"):
+        ws.write_string(row, 0, ind.code, book.head)
+        ws.write_string(row, 1, ind.title, book.head)
+        for j, scorer in enumerate(members):
+            ws.write_string(row, 2 + j, scorer.name, book.head)
+        row += 1
+        for scored in members:
+            ws.write_string(row, 0, scored.code, book.text)
+            ws.write_string(row, 1, scored.name, book.text)
+            for j, scorer in enumerate(members):
+                if scorer.code == scored.code:
+                    ws.write_blank(row, 2 + j, None, book.blank)
+                else:
+                    _write_value(ws, row, 2 + j, peer.get(scorer.code, {}).get(ind.code, {}).get(scored.code), book)
+            first, last = xl_rowcol_to_cell(row, 2, True, True), xl_rowcol_to_cell(row, 1 + len(members), True, True)
+            ranges[(ind.code, scored.code)] = _ref(PEER, f"{first}:{last}")
+            row += 1
+        row += 1
+    return ranges
+
+
+def _detail_block(
+    book: _Book,
+    ws: Worksheet,
+    row: int,
+    ind: Indicator,
+    campaign: Campaign,
+    inputs: Inputs,
+    cards: Mapping[str, Scorecard],
+    peer_ranges: Mapping[tuple[str, str], str],
+) -> tuple[int, dict[str, str]]:
+    """Write one indicator's rows (one per member); return the next row and member -> final points cell."""
+    first, last = row, row + len(campaign.members) - 1
+    names = [i.name for i in inputs_of(ind.spec, ind.settings)]
+
+    def column_range(key: str) -> str:
+        a, b = xl_rowcol_to_cell(first, COL[key], True, True), xl_rowcol_to_cell(last, COL[key], True, True)
+        return f"{a}:{b}"
+
+    finals: dict[str, str] = {}
+    for r, member in enumerate(campaign.members, start=first):
+        values = inputs.get(member.code, {}).get(ind.code, {})
+        cell = cards[member.code].cells[ind.code]
+        ws.write_string(r, COL["code"], ind.code, book.text)
+        ws.write_string(r, COL["title"], ind.title, book.text)
+        ws.write_string(r, COL["member"], member.code, book.text)
+        ws.write_string(r, COL["name"], member.name, book.text)
+        refs: dict[str, str] = {}
+        for key, _t, _w in DETAIL_COLUMNS[4:14]:
+            ws.write_blank(r, COL[key], None, book.blank)
+        for name in names:
+            col = COL["result"] if name in RESULT_INPUTS else COL[name]
+            _write_value(ws, r, col, values.get(name), book)
+            refs[name] = xl_rowcol_to_cell(r, col)
+        plan, actual = refs.get("plan"), refs.get("actual")
+        if plan and actual:
+            ratio_value = cell_ratio(values)
+            text = f'=IF(AND(ISNUMBER({plan}),ISNUMBER({actual})),IF({plan}>0,{actual}/{plan},""),"")'
+            ws.write_formula(r, COL["ratio"], text, book.pct, ratio_value if ratio_value is not None else "")
+            if ratio_value is not None:
+                book.expected[(ws.name, xl_rowcol_to_cell(r, COL["ratio"]))] = ratio_value
+        else:
+            ws.write_blank(r, COL["ratio"], None, book.blank)
+        spec = Refs(
+            inputs=refs,
+            column={"actual": column_range("actual")},
+            ratios=column_range("ratio"),
+            peers=peer_ranges.get((ind.code, member.code)),
+        )
+        computed = book.formula(
+            ws, r, COL["formula"], "=" + ind.spec.formula(spec, ind.settings, ind.points), cell.computed, book.num
+        )
+        if cell.adjustment:
+            ws.write_number(r, COL["adjusted"], cell.adjustment.points, book.num)
+        else:
+            ws.write_blank(r, COL["adjusted"], None, book.num)
+        adjusted = xl_rowcol_to_cell(r, COL["adjusted"])
+        final = f"=IF(ISNUMBER({adjusted}),{adjusted},{computed})"
+        finals[member.code] = book.formula(ws, r, COL["points"], final, cell.points, book.bold_num)
+        _write_value(ws, r, COL["self"], values.get("self"), book)
+        ws.write_string(r, COL["why"], explain(cell), book.text)
+    return last + 1, finals
+
+
+def cell_ratio(values: Mapping[str, Value]) -> float | None:
+    """actual / plan when both are numbers and the plan is positive (the % of plan shown)."""
+    plan, actual = values.get("plan"), values.get("actual")
+    if isinstance(plan, float | int) and isinstance(actual, float | int) and plan > 0:
+        return actual / plan
+    return None
+
+
+def ranking_workbook(
+    campaign: Campaign, cards: Mapping[str, Scorecard], ranking: Ranking, inputs: Inputs, peer: PeerScores
+) -> Written:
+    """The master ranking workbook for a campaign's scores and ranking."""
+    book = _Book(campaign)
+    summary = book.sheet(SUMMARY, [], (HEAD_ROW + 1, 3))
+    detail = book.sheet(DETAIL, [w for _k, _t, w in DETAIL_COLUMNS], (HEAD_ROW + 1, 4))
+    section_sheets = {
+        s.code: book.sheet(f"Phần {s.code}", [8, 40] + [11] * len(campaign.members), (HEAD_ROW + 1, 2))
+        for s in campaign.catalogue.sections
+    }
+    peer_ranges = _peer_sheet(book, campaign, peer) if campaign.has_peer else {}
+
+    detail.write_string(0, 0, f"CHI TIẾT ĐIỂM THEO TIÊU CHÍ VÀ ĐƠN VỊ NĂM {campaign.year}", book.title)
+    for col, (_k, title, _w) in enumerate(DETAIL_COLUMNS):
+        detail.write_string(HEAD_ROW, col, title, book.head)
+    finals: dict[str, dict[str, str]] = {}
+    row = HEAD_ROW + 1
+    for ind in campaign.catalogue.indicators:
+        row, finals[ind.code] = _detail_block(book, detail, row, ind, campaign, inputs, cards, peer_ranges)
+    detail.autofilter(HEAD_ROW, 0, row - 1, len(DETAIL_COLUMNS) - 1)
+
+    subtotal_cells: dict[str, dict[str, str]] = {}
+    for section in campaign.catalogue.sections:
+        ws = section_sheets[section.code]
+        ws.write_string(0, 0, f"PHẦN {section.code}. {section.title.upper()}", book.title)
+        ws.write_string(HEAD_ROW, 0, "Mã", book.head)
+        ws.write_string(HEAD_ROW, 1, "Tiêu chí", book.head)
+        for j, m in enumerate(campaign.members):
+            ws.write_string(HEAD_ROW, 2 + j, m.name, book.head)
+        r = HEAD_ROW + 1
+        for ind in section.indicators:
+            ws.write_string(r, 0, ind.code, book.text)
+            ws.write_string(
+                r, 1, f"{ind.title} ({ind.points:g} điểm{', trừ' if ind.spec.role == 'penalty' else ''})", book.text
+            )
+            for j, m in enumerate(campaign.members):
+                book.formula(
+                    ws,
+                    r,
+                    2 + j,
+                    "=" + _ref(DETAIL, finals[ind.code][m.code]),
+                    cards[m.code].cells[ind.code].points,
+                    book.num,
+                )
+            r += 1
+        base = [i for i in section.indicators if i.spec.role == "base"]
+        if base:
+            ws.write_string(r, 1, "Cộng", book.head)
+            subtotal_cells[section.code] = {}
+            first_row = HEAD_ROW + 1
+            for j, m in enumerate(campaign.members):
+                rows = [first_row + k for k, i in enumerate(section.indicators) if i.spec.role == "base"]
+                cells = ",".join(xl_rowcol_to_cell(x, 2 + j) for x in rows)
+                cell = book.formula(ws, r, 2 + j, f"=SUM({cells})", cards[m.code].sections[section.code], book.bold_num)
+                subtotal_cells[section.code][m.code] = _ref(ws.name, cell)
+
+    _summary(book, summary, campaign, cards, ranking, finals, subtotal_cells)
+    _explanations(book, campaign, cards, ranking)
+    book.wb.close()
+    return Written(book.buffer.getvalue(), book.expected)
+
+
+def _summary(
+    book: _Book,
+    ws: Worksheet,
+    campaign: Campaign,
+    cards: Mapping[str, Scorecard],
+    ranking: Ranking,
+    finals: Mapping[str, Mapping[str, str]],
+    subtotals: Mapping[str, Mapping[str, str]],
+) -> None:
+    sections = [s for s in campaign.catalogue.sections if s.code in subtotals]
+    heads = ["Hạng", "Mã", "Đơn vị"] + [f"Phần {s.code}" for s in sections]
+    heads += ["Điểm thưởng", "Điểm trừ", "Tổng điểm", "Tổng (làm tròn)", "Đề nghị khen thưởng", "Ghi chú"]
+    widths = [6, 6, 16] + [10] * len(sections) + [10, 10, 12, 12, 26, 60]
+    for col, (h, w) in enumerate(zip(heads, widths, strict=True)):
+        ws.set_column(col, col, w)
+        ws.write_string(HEAD_ROW, col, h, book.head)
+    ws.write_string(0, 0, f"TỔNG HỢP KẾT QUẢ CHẤM ĐIỂM THI ĐUA NĂM {campaign.year}", book.title)
+    ws.write_string(1, 0, campaign.cluster)
+    bonus_ids = [i.code for i in campaign.catalogue.indicators if i.spec.role == "bonus"]
+    penalty_ids = [i.code for i in campaign.catalogue.indicators if i.spec.role == "penalty"]
+    row = HEAD_ROW + 1
+    total_col = 3 + len(sections) + 2
+    for s in ranking.standings:
+        card = cards[s.member]
+        ws.write_number(row, 0, s.rank, book.text)
+        ws.write_string(row, 1, s.member, book.text)
+        ws.write_string(row, 2, s.name, book.text)
+        parts = []
+        for k, section in enumerate(sections):
+            parts.append(
+                book.formula(
+                    ws, row, 3 + k, "=" + subtotals[section.code][s.member], card.sections[section.code], book.num
+                )
+            )
+        bonus = "+".join(_ref(DETAIL, finals[c][s.member]) for c in bonus_ids) or "0"
+        penalty = "+".join(_ref(DETAIL, finals[c][s.member]) for c in penalty_ids) or "0"
+        b = book.formula(ws, row, 3 + len(sections), f"={bonus}", card.bonus, book.num)
+        p = book.formula(ws, row, 4 + len(sections), f"={penalty}", card.penalty, book.num)
+        total = book.formula(ws, row, total_col, f"=SUM({','.join(parts)})+{b}-{p}", card.total, book.bold_num)
+        decimals = campaign.ranking.decimals
+        book.formula(ws, row, total_col + 1, f"=ROUND({total},{decimals})", s.shown, book.bold_num)
+        ws.write_string(
+            row, total_col + 2, AWARD_VI.get(s.award or "", "Biểu quyết" if s.vote and not s.award else ""), book.text
+        )
+        ws.write_string(row, total_col + 3, "; ".join(x for x in (s.justification, s.tie_break) if x), book.text)
+        row += 1
+    chart = book.wb.add_chart({"type": "column"})
+    last = row - 1
+    chart.add_series(
+        {
+            "name": "Tổng điểm",
+            "categories": [SUMMARY, HEAD_ROW + 1, 2, last, 2],
+            "values": [SUMMARY, HEAD_ROW + 1, total_col, last, total_col],
+            "data_labels": {"value": True, "num_format": "#,##0.00"},
+        }
+    )
+    chart.set_title({"name": f"Tổng điểm thi đua năm {campaign.year}"})
+    chart.set_legend({"none": True})
+    chart.set_size({"width": 900, "height": 380})
+    ws.insert_chart(row + 2, 2, chart)
+
+
+def _explanations(book: _Book, campaign: Campaign, cards: Mapping[str, Scorecard], ranking: Ranking) -> None:
+    ws = book.sheet(EXPLAIN, [8, 16, 8, 60, 40], (HEAD_ROW + 1, 0))
+    ws.write_string(0, 0, "GIẢI TRÌNH ĐIỂM, ĐIỀU CHỈNH VÀ XẾP HẠNG", book.title)
+    for col, h in enumerate(["Mã ĐV", "Đơn vị", "Tiêu chí", "Giải trình", "Điều chỉnh (lý do, người điều chỉnh)"]):
+        ws.write_string(HEAD_ROW, col, h, book.head)
+    row = HEAD_ROW + 1
+    for m in campaign.members:
+        for ind in campaign.catalogue.indicators:
+            cell = cards[m.code].cells[ind.code]
+            adj = cell.adjustment
+            texts = [
+                m.code,
+                m.name,
+                ind.code,
+                cell.explanation,
+                f"{adj.points:g}: {adj.reason} ({adj.author}, {adj.at})" if adj else "",
+            ]
+            for col, text in enumerate(texts):
+                ws.write_string(row, col, text, book.text)
+            row += 1
+    row += 1
+    ws.write_string(row, 0, "Xếp hạng, phá thế hòa và đề nghị khen thưởng", book.title)
+    row += 1
+    for s in ranking.standings:
+        text = "; ".join(x for x in (s.justification, s.tie_break, *s.reasons) if x)
+        ws.write_string(row, 0, s.member, book.text)
+        ws.write_string(row, 1, s.name, book.text)
+        ws.write_string(row, 2, str(s.rank), book.text)
+        ws.write_string(row, 3, text, book.text)
+        row += 1
+    for note in ranking.notes:
+        ws.write_string(row, 3, note, book.text)
+        row += 1
