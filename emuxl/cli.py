@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import shutil
 import sys
 from collections import Counter
 from collections.abc import Callable
@@ -14,6 +15,7 @@ from typing import Any
 import click
 
 from . import __version__, intake, resources, results
+from . import report as reporting
 from .definitions import Campaign, load_campaign
 from .demo import write_demo_returns
 from .errors import DefinitionsError, EmuxlError
@@ -197,7 +199,9 @@ def rank_command(directory: Path, as_json: bool) -> None:
     click.echo(f"{'rank':>4}  {'member':<20} {'total':>10}  award / notes")
     for m in data["members"]:
         note = m["award_name"] or ("vote" if m["vote"] else "")
-        extra = "; ".join(x for x in (m["tie_break"], *m["not_eligible_because"]) if x)
+        extra = "; ".join(
+            x for x in (m["tie_break"], *m["not_eligible_because"], *m["not_eligible_for_flag_because"]) if x
+        )
         click.echo(f"{m['rank']:>4}  {m['name']:<20} {m['shown']:>10.2f}  {note}{'  ' + extra if extra else ''}")
     names = {m.code: m.name for m in campaign.members}
     click.echo(
@@ -238,6 +242,37 @@ def adjust(
 
 
 @main.command()
+@campaign_dir
+@click.option(
+    "--template", "template", type=click.Path(path_type=Path), help="One template (file, or name in DIR/templates)."
+)
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="Output file (with --template).")
+@click.option("--pdf", is_flag=True, help="Also convert each document to PDF with LibreOffice.")
+@click.option("--context", "show_context", is_flag=True, help="Print the data context templates see, as JSON.")
+@click.option("--check", "lint", is_flag=True, help="Lint the templates against the context; render nothing.")
+@reports_errors
+def report(directory: Path, template: Path | None, out: Path | None, pdf: bool, show_context: bool, lint: bool) -> None:
+    """Render the Word reports (summary report, award proposal) into out/."""
+    campaign = load_campaign(directory)
+    result = results.compute(campaign)
+    if show_context:
+        click.echo(json.dumps(reporting.build_context(result), ensure_ascii=False, indent=2))
+        return
+    templates = reporting.template_paths(campaign, template)
+    if lint:
+        context = reporting.build_context(result)
+        problems = [p for t in templates for p in reporting.lint_template(t, context)]
+        for problem in problems:
+            click.echo(f"Error: {problem}", err=True)
+        click.echo(f"{len(templates)} template(s) checked, {len(problems)} problem(s).")
+        if problems:
+            sys.exit(1)
+        return
+    for done in reporting.render_reports(result, templates, out, pdf):
+        click.echo(f"Wrote {done.docx}" + (f" and {done.pdf.name}" if done.pdf else ""))
+
+
+@main.command()
 @click.argument("directory", metavar="[DIR]", default="demo-campaign", type=click.Path(file_okay=False, path_type=Path))
 @click.option(
     "--sample",
@@ -263,6 +298,8 @@ def demo(ctx: click.Context, directory: Path, sample: str) -> None:
             raise
     ctx.invoke(status, directory=directory, as_json=False)
     ctx.invoke(rank_command, directory=directory, as_json=False)
+    pdf = shutil.which("soffice") is not None
+    ctx.invoke(report, directory=directory, template=None, out=None, pdf=pdf, show_context=False, lint=False)
 
 
 def summary(campaign: Campaign) -> str:

@@ -6,6 +6,7 @@ key path (``sections[1].indicators[3].points``), the line, and how to fix it.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import hashlib
 import json
@@ -82,6 +83,43 @@ class RankingRules(_Model):
     next_chair: str | None = Field(None, description="next year's chair when already agreed (member code)")
 
 
+class Signatory(_Model):
+    """Who signs the documents (*thẩm quyền ký*), lines as printed above the name."""
+
+    on_behalf: str = Field("TM. ỦY BAN NHÂN DÂN", description="first line (TM. …)")
+    acting: str | None = Field("KT. CHỦ TỊCH", description="second line (KT. …), or null")
+    title: str = Field("PHÓ CHỦ TỊCH", description="the signatory's title")
+    name: str = Field("", description="the signatory's full name")
+
+
+DEFAULT_BASIS = [
+    "Luật Thi đua, khen thưởng số 06/2022/QH15",
+    "Nghị định của Chính phủ quy định chi tiết một số điều của Luật Thi đua, khen thưởng",
+]
+
+
+class ReportInfo(_Model):
+    """What the Word documents need beyond the data: issuer, numbers, signatory, recipients, texts."""
+
+    issuer: str = Field("ỦY BAN NHÂN DÂN", description="issuing body, as printed (capitals)")
+    issuer_parent: str | None = Field(None, description="the body above the issuer, printed over it, or null")
+    number: str = Field("      /BC-UBND", description="number of the summary report (Số: …)")
+    proposal_number: str = Field("      /TTr-UBND", description="number of the award proposal")
+    proposal_to: str = Field(
+        "Hội đồng Thi đua - Khen thưởng Trung ương", description="to whom the proposal is addressed (Kính gửi)"
+    )
+    place: str = Field("", description="place in the date line (Sóc Trăng)")
+    date: dt.date | None = Field(None, description="date of the documents (default: the day they are rendered)")
+    signatory: Signatory = Field(Signatory(), description="who signs")
+    recipients: list[str] = Field(["Như trên", "Lưu: VT"], description="Nơi nhận, one line each")
+    legal_basis: list[str] = Field(DEFAULT_BASIS, description="Căn cứ lines (the covenant line is added)")
+    member_noun: str = Field("tỉnh", description="what members are called in sentences (tỉnh, xã, đơn vị)")
+    situation: str = Field("", description="I. Tình hình chung: free text")
+    assessment: str = Field("", description="III. Đánh giá chung: free text")
+    tasks: str = Field("", description="V. Nhiệm vụ năm sau: free text")
+    recommendations: str = Field("", description="VI. Kiến nghị, đề xuất: free text")
+
+
 class CampaignFile(_Model):
     """The keys of campaign.yaml."""
 
@@ -96,6 +134,7 @@ class CampaignFile(_Model):
     contact: str | None = Field(None, description="where to return forms, shown on the form")
     illustrative: bool = Field(False, description="the catalogue is an example, not an official table")
     ranking: RankingRules = Field(RankingRules(), description="tie-breaks, eligibility, rotation")
+    report: ReportInfo = Field(ReportInfo(), description="issuer, numbers, signatory and texts of the reports")
 
 
 # ------------------------------------------------------------------ indicators.yaml

@@ -35,8 +35,9 @@ class Standing:
     rank: int = 0
     tie_break: str = ""
     vote: bool = False  # still tied after the whole chain: to be decided by vote
-    eligible: bool = True
-    reasons: list[str] = field(default_factory=list)  # why not eligible for the Flag
+    eligible: bool = True  # may be proposed for an award at all
+    reasons: list[str] = field(default_factory=list)  # why not eligible for any award
+    flag_reasons: list[str] = field(default_factory=list)  # why not eligible for the Flag in particular
     award: str | None = None
     justification: str = ""
 
@@ -117,13 +118,13 @@ def _eligibility(campaign: Campaign, card: Scorecard, standing: Standing) -> Non
             top = sum(i.points for i in section.indicators if i.spec.role == "base")
             got = card.sections.get(section.code)
             if top and got is not None and got < rules.section_floor * top:
-                standing.reasons.append(
+                standing.flag_reasons.append(
                     f"phần {section.code} đạt {pts(got)}/{pts(top)} điểm, dưới {pts(rules.section_floor * 100)}%"
                 )
     if rules.targets_share:
         planned = [i for i in campaign.catalogue.indicators if i.method in ("plan", "leader")]
         if planned and card.above_plan < rules.targets_share * len(planned):
-            standing.reasons.append(f"chỉ {card.above_plan}/{len(planned)} chỉ tiêu đạt/vượt kế hoạch")
+            standing.flag_reasons.append(f"chỉ {card.above_plan}/{len(planned)} chỉ tiêu đạt/vượt kế hoạch")
     standing.eligible = not standing.reasons
 
 
@@ -135,24 +136,45 @@ def _awards(standings: list[Standing], flag_quota: int, merit_quota: int, notes:
         for s in group:
             if not s.eligible:
                 s.justification = f"Xếp thứ {s.rank}, không đề nghị khen thưởng: {'; '.join(s.reasons)}"
+            elif s.flag_reasons and left[FLAG]:
+                s.justification = f"Xếp thứ {s.rank}, không đề nghị Cờ thi đua: {'; '.join(s.flag_reasons)}"
         candidates = [s for s in group if s.eligible]
         for award in (FLAG, MERIT):
+            if award == FLAG:
+                pool = [s for s in candidates if not s.flag_reasons]
+                if not pool or left[FLAG] == 0:
+                    continue
+                if len(pool) > left[FLAG]:
+                    _vote(pool, rank, FLAG, left, notes)
+                    candidates = [s for s in candidates if s not in pool]
+                    continue
+                for s in pool:
+                    s.award = FLAG
+                    s.justification = f"Xếp thứ {s.rank} với {pts(s.shown)} điểm; đủ điều kiện đề nghị {AWARD_VI[FLAG]}"
+                left[FLAG] -= len(pool)
+                candidates = [s for s in candidates if s not in pool]
+                continue
             if not candidates or left[award] == 0:
                 continue
             if len(candidates) > left[award]:
-                names = ", ".join(s.name for s in candidates)
-                notes.append(f"{names} đồng hạng {rank} cho {left[award]} suất {AWARD_VI[award]}: biểu quyết")
-                for s in candidates:
-                    s.vote = True
-                    s.justification = f"Đồng hạng {rank} với {pts(s.shown)} điểm: biểu quyết cho {AWARD_VI[award]}"
-                left[award] = 0
-                candidates = []
+                _vote(candidates, rank, award, left, notes)
                 break
             for s in candidates:
                 s.award = award
-                s.justification = f"Xếp thứ {s.rank} với {pts(s.shown)} điểm; đủ điều kiện đề nghị {AWARD_VI[award]}"
+                note = f"; không đề nghị Cờ: {'; '.join(s.flag_reasons)}" if s.flag_reasons else ""
+                s.justification = f"Xếp thứ {s.rank} với {pts(s.shown)} điểm; đề nghị {AWARD_VI[award]}{note}"
             left[award] -= len(candidates)
             candidates = []
+
+
+def _vote(tied: list[Standing], rank: int, award: str, left: dict[str, int], notes: list[str]) -> None:
+    """More members tied at a rank than places left: the meeting votes; nobody is picked silently."""
+    names = ", ".join(s.name for s in tied)
+    notes.append(f"{names} đồng hạng {rank} cho {left[award]} suất {AWARD_VI[award]}: biểu quyết")
+    for s in tied:
+        s.vote = True
+        s.justification = f"Đồng hạng {rank} với {pts(s.shown)} điểm: biểu quyết cho {AWARD_VI[award]}"
+    left[award] = 0
 
 
 def _rotation(campaign: Campaign, standings: list[Standing]) -> tuple[str, list[str]]:

@@ -8,7 +8,18 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from .definitions import Awards, CampaignFile, Catalogue, Indicator, Member, Predecessor, Section
+from .definitions import (
+    Awards,
+    CampaignFile,
+    Catalogue,
+    Indicator,
+    Member,
+    Predecessor,
+    RankingRules,
+    ReportInfo,
+    Section,
+    Signatory,
+)
 from .methods import METHODS, Band
 
 
@@ -40,6 +51,9 @@ def config_reference() -> str:
         ("campaign.yaml: members[]", Member),
         ("campaign.yaml: members[].predecessors[]", Predecessor),
         ("campaign.yaml: awards", Awards),
+        ("campaign.yaml: ranking", RankingRules),
+        ("campaign.yaml: report", ReportInfo),
+        ("campaign.yaml: report.signatory", Signatory),
         ("indicators.yaml", Catalogue),
         ("indicators.yaml: sections[]", Section),
         ("indicators.yaml: sections[].indicators[]", Indicator),

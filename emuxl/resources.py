@@ -36,11 +36,15 @@ def _copy(src: Traversable, dest: Path) -> None:
                 shutil.copyfile(real, dest / item.name)
 
 
+def copy_templates(dest: Path) -> None:
+    """Copy the bundled Word templates into ``dest``."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in template_names():
+        with resources.as_file(_bundle("templates") / name) as real:
+            shutil.copyfile(real, dest / name)
+
+
 def copy_sample(name: str, dest: Path) -> None:
     """Copy a bundled sample campaign (and the bundled templates) into ``dest``."""
     _copy(_bundle("samples") / name, dest)
-    templates = dest / "templates"
-    for name in template_names():
-        templates.mkdir(exist_ok=True)
-        with resources.as_file(_bundle("templates") / name) as real:
-            shutil.copyfile(real, templates / name)
+    copy_templates(dest / "templates")

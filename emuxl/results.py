@@ -61,6 +61,7 @@ def as_data(results: Results) -> dict[str, Any]:
                 "vote": s.vote,
                 "eligible": s.eligible,
                 "not_eligible_because": s.reasons,
+                "not_eligible_for_flag_because": s.flag_reasons,
                 "award": s.award,
                 "award_name": AWARD_VI.get(s.award or ""),
                 "justification": s.justification,

@@ -372,7 +372,7 @@ def _explanations(book: _Book, campaign: Campaign, cards: Mapping[str, Scorecard
     ws.write_string(row, 0, "Xếp hạng, phá thế hòa và đề nghị khen thưởng", book.title)
     row += 1
     for s in ranking.standings:
-        text = "; ".join(x for x in (s.justification, s.tie_break, *s.reasons) if x)
+        text = "; ".join(x for x in (s.justification, s.tie_break, *s.reasons, *s.flag_reasons) if x)
         ws.write_string(row, 0, s.member, book.text)
         ws.write_string(row, 1, s.name, book.text)
         ws.write_string(row, 2, str(s.rank), book.text)

@@ -211,12 +211,15 @@ def test_ineligible_first_is_passed_over(tmp_path: Path) -> None:
 
 
 def test_section_floor_gate(tmp_path: Path) -> None:
-    """With a per-section floor, a member under it in any section is not proposed for the Flag."""
+    """With a per-section floor, a member under it in any section is not proposed for the Flag (Merit yes)."""
     campaign = _campaign(tmp_path, "ranking:\n  section_floor: 0.9\n")
     cards = score(campaign, {"01": _inputs((100, 120)), "02": _inputs((100, 100))}, {})
     ranking = rank(campaign, cards)
-    assert all(not s.eligible for s in ranking.standings)
-    assert any("dưới 90%" in r for r in ranking.of("01").reasons)
+    assert all(ranking.of(m).eligible and ranking.of(m).flag_reasons for m in ("01", "02"))
+    assert not ranking.of("03").eligible and "chưa nộp" in ranking.of("03").reasons[0]
+    assert any("dưới 90%" in r for r in ranking.of("01").flag_reasons)
+    assert ranking.proposed == {FLAG: [], MERIT: ["01"]}
+    assert "không đề nghị Cờ" in ranking.of("01").justification
 
 
 # ------------------------------------------------------------------ Python = Excel, in LibreOffice
