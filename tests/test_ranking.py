@@ -304,7 +304,7 @@ def test_adjust_refuses_unknown_indicator(sample: Path) -> None:
 
 def test_tie_break_chain_is_validated(sample: Path) -> None:
     """An unknown tie-break or section in campaign.yaml is a located definitions problem."""
-    edit(sample / "campaign.yaml", "deadline:", 'ranking:\n  tie_break: ["section:Z", "luck"]\ndeadline:')
+    edit(sample / "campaign.yaml", 'tie_break: ["section:A", "above_plan", "peer"]', 'tie_break: ["section:Z", "luck"]')
     result = CliRunner().invoke(main, ["check", str(sample)])
     assert result.exit_code == 1
     assert "ranking.tie_break[0]: no section 'Z'" in result.output and "unknown tie-break 'luck'" in result.output
