@@ -16,7 +16,6 @@ import os
 import shutil
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import xlsxwriter
@@ -24,7 +23,7 @@ import xlsxwriter
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from synthetic import synthetic_campaign
+from synthetic import synthetic_campaign, timed
 
 from emuxl.definitions import load_campaign
 from emuxl.forms import member_form, write_forms
@@ -59,12 +58,6 @@ def bare_form(name: str, rows: int) -> bytes:
         meta.write_string(r, 1, "value")
     wb.close()
     return buffer.getvalue()
-
-
-def timed(func, *args) -> float:
-    start = time.perf_counter()
-    func(*args)
-    return time.perf_counter() - start
 
 
 def main() -> None:

@@ -17,7 +17,6 @@ import random
 import shutil
 import sys
 import tempfile
-import time
 import zipfile
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -27,7 +26,7 @@ import openpyxl
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from synthetic import synthetic_campaign
+from synthetic import synthetic_campaign, timed
 
 from emuxl.definitions import Campaign, load_campaign
 from emuxl.demo import plausible_values
@@ -67,12 +66,6 @@ def with_openpyxl(paths: list[Path]) -> None:
             if name.startswith("v_"):
                 for sheet, ref in dn.destinations:
                     _ = wb[sheet][ref.replace("$", "")].value
-
-
-def timed(func, *args) -> float:
-    start = time.perf_counter()
-    func(*args)
-    return time.perf_counter() - start
 
 
 def main() -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -42,3 +45,10 @@ def synthetic_campaign(folder: Path, members: int, indicators: int) -> None:
     (folder / "campaign.yaml").write_text(yaml.safe_dump(campaign, allow_unicode=True), encoding="utf-8")
     catalogue = {"scale": 1000, "sections": sections}
     (folder / "indicators.yaml").write_text(yaml.safe_dump(catalogue, allow_unicode=True), encoding="utf-8")
+
+
+def timed(func: Callable[..., Any], *args: Any) -> float:
+    """Seconds one call takes."""
+    start = time.perf_counter()
+    func(*args)
+    return time.perf_counter() - start

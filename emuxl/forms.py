@@ -329,18 +329,28 @@ def _write_indicator(
     return row + depth + 1
 
 
+def _open_form(
+    campaign: Campaign, member: Member, kind: str
+) -> tuple[io.BytesIO, xlsxwriter.Workbook, _Formats, Worksheet, int]:
+    """A new form workbook with its guide and its main sheet's heading and column titles written."""
+    columns = PEER_COLUMNS if kind == KIND_PEER else COLUMNS
+    buffer = io.BytesIO()
+    wb = _new_workbook(buffer, campaign, member, kind)
+    fmt = _Formats(wb)
+    _write_guide(wb, fmt, campaign, member, kind)
+    ws = wb.add_worksheet(PEER_SHEET if kind == KIND_PEER else SCORE_SHEET)
+    last = len(columns) - 1
+    _prepare_sheet(ws, columns, member)
+    title = "PHIẾU CHẤM CHÉO" if kind == KIND_PEER else "BIỂU TỰ CHẤM ĐIỂM THI ĐUA"
+    _write_heading(wb, ws, fmt, campaign, member, title, last)
+    _write_header(ws, fmt, columns)
+    return buffer, wb, fmt, ws, last
+
+
 def member_form(campaign: Campaign, member: Member, values: Values | None = None) -> bytes:
     """The bytes of a member's self-scoring form, optionally pre-filled with values."""
     values = values or {}
-    buffer = io.BytesIO()
-    wb = _new_workbook(buffer, campaign, member, KIND_MEMBER)
-    fmt = _Formats(wb)
-    _write_guide(wb, fmt, campaign, member, KIND_MEMBER)
-    ws = wb.add_worksheet(SCORE_SHEET)
-    last = len(COLUMNS) - 1
-    _prepare_sheet(ws, COLUMNS, member)
-    _write_heading(wb, ws, fmt, campaign, member, "BIỂU TỰ CHẤM ĐIỂM THI ĐUA", last)
-    _write_header(ws, fmt, COLUMNS)
+    buffer, wb, fmt, ws, last = _open_form(campaign, member, KIND_MEMBER)
     score_col = COLUMNS["self"][0]
     row, subtotals, grand = FIRST_ROW, [], 0.0
     for section in campaign.catalogue.sections:
@@ -386,15 +396,7 @@ def _write_signatures(ws: Worksheet, fmt: _Formats, row: int, cols: tuple[int, i
 def peer_form(campaign: Campaign, scorer: Member, values: Mapping[str, Mapping[str, float]] | None = None) -> bytes:
     """The bytes of a member's peer-scoring form: every other member against each peer criterion."""
     values = values or {}
-    buffer = io.BytesIO()
-    wb = _new_workbook(buffer, campaign, scorer, KIND_PEER)
-    fmt = _Formats(wb)
-    _write_guide(wb, fmt, campaign, scorer, KIND_PEER)
-    ws = wb.add_worksheet(PEER_SHEET)
-    last = len(PEER_COLUMNS) - 1
-    _prepare_sheet(ws, PEER_COLUMNS, scorer)
-    _write_heading(wb, ws, fmt, campaign, scorer, "PHIẾU CHẤM CHÉO", last)
-    _write_header(ws, fmt, PEER_COLUMNS)
+    buffer, wb, fmt, ws, last = _open_form(campaign, scorer, KIND_PEER)
     col = {key: spec[0] for key, spec in PEER_COLUMNS.items()}
     row = FIRST_ROW
     for ind in (i for i in campaign.catalogue.indicators if i.method == "peer"):

@@ -24,8 +24,8 @@ from .errors import ReportError
 from .forms import write_atomic
 from .intake.isolate import Failure, run_isolated
 from .methods import num
-from .ranking import AWARD_VI, FLAG, MERIT
-from .results import Results
+from .ranking import FLAG, MERIT
+from .results import Results, as_data
 from .vnformat import fixed, join, long_date, number, percent
 
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -130,26 +130,24 @@ def build_context(results: Results, today: date | None = None) -> dict[str, Any]
         if inds:  # sections with plan indicators; the others are in the annex's score table
             sections.append({"number": len(sections) + 1, "code": s.code, "title": s.title, "indicators": inds})
     base_sections = [s for s in campaign.catalogue.sections if any(i.spec.role == "base" for i in s.indicators)]
-    rows = []
-    for st in ranking.standings:
-        card = results.cards[st.member]
-        rows.append(
-            {
-                "rank": st.rank,
-                "code": st.member,
-                "name": st.name,
-                "total": fixed(st.shown),
-                "total_value": st.shown,
-                "section_values": [fixed(card.sections.get(s.code, 0.0)) for s in base_sections],
-                "bonus": fixed(card.bonus),
-                "penalty": fixed(card.penalty),
-                "award": st.award,
-                "award_name": AWARD_VI.get(st.award or "", "Biểu quyết" if st.vote and not st.award else ""),
-                "justification": st.justification,
-                "tie_break": st.tie_break,
-                "vote": st.vote,
-            }
-        )
+    rows = [  # the same data as 'emuxl rank --json', formatted for print
+        {
+            "rank": m["rank"],
+            "code": m["code"],
+            "name": m["name"],
+            "total": fixed(m["shown"]),
+            "total_value": m["shown"],
+            "section_values": [fixed(m["sections"].get(s.code, 0.0)) for s in base_sections],
+            "bonus": fixed(m["bonus"]),
+            "penalty": fixed(m["penalty"]),
+            "award": m["award"],
+            "award_name": m["award_name"] or ("Biểu quyết" if m["vote"] else ""),
+            "justification": m["justification"],
+            "tie_break": m["tie_break"],
+            "vote": m["vote"],
+        }
+        for m in as_data(results)["members"]
+    ]
     by_code = {r["code"]: r for r in rows}
     proposals = {
         award: [

@@ -18,7 +18,7 @@ from ..forms import write_atomic
 from ..layout import KIND_MEMBER, KIND_PEER, META_SHEET, PEER_SHEET, SCORE_SHEET
 from ..store import ACCEPTED, MISSING, REJECTED, WITH_ERRORS, WITH_WARNINGS, Store, now
 from .isolate import DEFAULT_MEMORY, DEFAULT_TIMEOUT, Failure, run_isolated
-from .issues import Issue, make_issue
+from .issues import Issue, count, make_issue
 from .read import read_file
 from .sniff import sniff_container
 from .verify import Reading, verify_and_extract
@@ -46,12 +46,12 @@ class FileResult:
     @property
     def errors(self) -> int:
         """Problems that reject the file or zero a score."""
-        return sum(1 for i in self.issues if i.severity in ("fatal", "error"))
+        return count(self.issues, "errors")
 
     @property
     def warnings(self) -> int:
         """Problems worth a look that do not change the score."""
-        return sum(1 for i in self.issues if i.severity == "warning")
+        return count(self.issues, "warnings")
 
 
 def status_of(issues: list[Issue]) -> str:
@@ -123,8 +123,8 @@ def _store(store: Store, p: _Pending, reading: Reading, modified: str = "") -> F
         "member": reading.member,
         "kind": reading.kind if reading.member else None,
         "status": status,
-        "errors": sum(1 for i in issues if i.severity in ("fatal", "error")),
-        "warnings": sum(1 for i in issues if i.severity == "warning"),
+        "errors": count(issues, "errors"),
+        "warnings": count(issues, "warnings"),
     }
     values = [
         {

@@ -164,6 +164,12 @@ class Issue:
         return asdict(self)
 
 
+def count(issues: list[Issue], kind: str) -> int:
+    """How many issues are errors (they reject a file or zero a score) or warnings."""
+    severities = ("fatal", "error") if kind == "errors" else ("warning",)
+    return sum(1 for i in issues if i.severity in severities)
+
+
 class _Blank(dict[str, str]):
     def __missing__(self, key: str) -> str:
         return ""
