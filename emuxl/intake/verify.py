@@ -206,18 +206,18 @@ def _verify_structure(campaign: Campaign, book: RawBook, reading: Reading) -> bo
         return False
     expected = campaign.catalogue.fingerprint()
     meta_fp = read_meta(book).get("fingerprint", "")
-    diffs = _definition_diffs(campaign, book, peer)
     if peer:
         if meta_fp != expected:
             reading.issues.append(make_issue("old-form-version"))
-        reading.issues.extend(diffs)
+        reading.issues.extend(_definition_diffs(campaign, book, peer))
         return not reading.issues
-    if _file_fingerprint(book) == expected:
+    in_file = _file_fingerprint(book)
+    if in_file == expected:
         return True
-    if meta_fp != expected and _file_fingerprint(book) == meta_fp:
+    if meta_fp != expected and in_file == meta_fp:
         reading.issues.append(make_issue("old-form-version"))
     else:
-        reading.issues.extend(diffs or [make_issue("old-form-version")])
+        reading.issues.extend(_definition_diffs(campaign, book, peer) or [make_issue("old-form-version")])
     return False
 
 
