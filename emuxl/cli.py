@@ -184,6 +184,34 @@ def status(directory: Path, as_json: bool) -> None:
     click.echo(f"{done}/{len(rows)} members returned a form.")
 
 
+@main.command()
+@campaign_dir
+@click.argument("member")
+@click.option("--indicator", "indicators", multiple=True, metavar="CODE", help="Only this indicator (repeatable).")
+@click.option("--by", "author", required=True, help="Who accepts (shown in the store's history).")
+@reports_errors
+def accept(directory: Path, member: str, indicators: tuple[str, ...], author: str) -> None:
+    """Accept the numbers emuxl read from MEMBER's numbers typed as text (1.234,5), explicitly."""
+    campaign = load_campaign(directory)
+    if member not in campaign.member_codes:
+        raise click.UsageError(f"{member} is not a member; members are {', '.join(campaign.member_codes)}")
+    with Store(campaign.folder) as store:
+        sid = store.counted().get((member, "member"))
+        if sid is None:
+            raise click.ClickException(f"no accepted form of {campaign.member(member).name} yet; run 'emuxl collect'")
+        chosen = [
+            i
+            for i in store.issues(sid)
+            if i["suggested"] is not None and (not indicators or i["indicator"] in indicators)
+        ]
+        if not chosen:
+            raise click.ClickException("nothing to accept: no number typed as text with a reading in that form")
+        store.accept(sid, chosen, author)
+    for i in chosen:
+        click.echo(f"{i['indicator']} {i['field']} ({i['cell']}): «{i['raw']}» accepted as {i['suggested']:g}")
+    click.echo("Run 'emuxl rank' to use them.")
+
+
 @main.command("rank")
 @campaign_dir
 @click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON.")

@@ -40,6 +40,9 @@ CREATE TABLE IF NOT EXISTS counted (
 CREATE TABLE IF NOT EXISTS adjustments (
     id INTEGER PRIMARY KEY, member TEXT NOT NULL, indicator TEXT NOT NULL, points REAL,
     reason TEXT NOT NULL, author TEXT NOT NULL, at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS accepted (
+    id INTEGER PRIMARY KEY, submission_id INTEGER NOT NULL REFERENCES submissions(id), indicator TEXT NOT NULL,
+    field TEXT NOT NULL, number REAL NOT NULL, raw TEXT NOT NULL, author TEXT NOT NULL, at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS runs (id INTEGER PRIMARY KEY, at TEXT NOT NULL, result TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS submissions_member ON submissions(member, kind);
 CREATE INDEX IF NOT EXISTS issues_submission ON issues(submission_id);
@@ -202,8 +205,30 @@ class Store:
         return out
 
     def counted_values(self, kind: str) -> dict[str, dict[str, dict[str, float | str | None]]]:
-        """member -> indicator -> field -> value, from the submission that counts for each member."""
-        return {member: self.values(sid) for (member, k), sid in self.counted().items() if k == kind}
+        """member -> indicator -> field -> value, from the submission that counts for each member.
+
+        Numbers typed as text that the secretariat accepted (``accept``) take their place.
+        """
+        out = {}
+        for (member, k), sid in self.counted().items():
+            if k != kind:
+                continue
+            values = self.values(sid)
+            for indicator, fld, number in self.db.execute(
+                "SELECT indicator, field, number FROM accepted WHERE submission_id = ? ORDER BY id", (sid,)
+            ):
+                values.setdefault(indicator, {})[fld] = number
+            out[member] = values
+        return out
+
+    def accept(self, submission_id: int, issues: list[dict[str, Any]], author: str) -> None:
+        """Accept the numbers emuxl would read for these issues (numbers typed as text), with who accepted."""
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT INTO accepted (submission_id, indicator, field, number, raw, author, at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(submission_id, i["indicator"], i["field"], i["suggested"], i["raw"], author, now()) for i in issues],
+            )
 
     def add_adjustment(self, member: str, indicator: str, points: float | None, reason: str, author: str) -> None:
         """Record a correction (or, with points None, withdraw the previous one); history is kept."""

@@ -336,3 +336,24 @@ def test_libreoffice_filled_form_is_accepted_with_exact_values(office, sample: P
         for name, value in inputs.items():
             assert got[code][name] == value, (code, name)
     assert peer_got == scores
+
+
+def test_accepting_a_vietnamese_number(sample: Path) -> None:
+    """A number typed the Vietnamese way scores 0 until the secretariat accepts the reading, explicitly."""
+    from emuxl.results import compute
+
+    campaign = load_campaign(sample)
+    values = plausible_values(campaign, random.Random(8))
+    values["A03"] = {"plan": "65.000,00", "actual": 67249.0, "previous": 60000.0}  # plan typed as text
+    (sample / "inbox").mkdir()
+    (sample / "inbox" / "long-an.xlsx").write_bytes(member_form(campaign, campaign.member("80"), values))
+    [result] = collect(campaign, jobs=1)
+    assert result.status == "accepted with errors"
+    assert compute(campaign).cards["80"].cells["A03"].points == 0
+    runner = CliRunner()
+    done = runner.invoke(main, ["accept", str(sample), "80", "--indicator", "A03", "--by", "Nguyễn Thị C"])
+    assert done.exit_code == 0, done.output
+    assert "«65.000,00» accepted as 65000" in done.output
+    assert compute(campaign).cards["80"].cells["A03"].points == pytest.approx(48.46)
+    again = runner.invoke(main, ["accept", str(sample), "82", "--by", "x"])
+    assert again.exit_code == 1 and "no accepted form" in again.output
