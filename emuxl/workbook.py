@@ -16,7 +16,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from .definitions import Campaign, Indicator
-from .forms import FIXED_DATE
+from .forms import FIXED_DATE, row_height
 from .methods import Refs, Value, inputs_of
 from .ranking import AWARD_VI, Ranking
 from .scoring import Inputs, PeerScores, Scorecard, explain
@@ -100,6 +100,7 @@ class _Book:
         ws.set_paper(9)
         ws.fit_to_pages(1, 0)
         ws.repeat_rows(HEAD_ROW)
+        ws.set_row(HEAD_ROW, 36)
         return ws
 
     def formula(self, ws: Worksheet, row: int, col: int, text: str, value: float, fmt: object) -> str:
@@ -330,7 +331,9 @@ def _summary(
         ws.write_string(
             row, total_col + 2, AWARD_VI.get(s.award or "", "Biểu quyết" if s.vote and not s.award else ""), book.text
         )
-        ws.write_string(row, total_col + 3, "; ".join(x for x in (s.justification, s.tie_break) if x), book.text)
+        note = "; ".join(x for x in (s.justification, s.tie_break) if x)
+        ws.write_string(row, total_col + 3, note, book.text)
+        ws.set_row(row, row_height(note, 60, AWARD_VI.get(s.award or "", ""), 26))
         row += 1
     chart = book.wb.add_chart({"type": "column"})
     last = row - 1
