@@ -105,6 +105,7 @@ class ReportInfo(_Model):
     issuer_parent: str | None = Field(None, description="the body above the issuer, printed over it, or null")
     number: str = Field("      /BC-UBND", description="number of the summary report (Số: …)")
     proposal_number: str = Field("      /TTr-UBND", description="number of the award proposal")
+    minutes_number: str = Field("      /BB-CTĐ", description="number of the minutes of the scoring meeting")
     proposal_to: str = Field(
         "Hội đồng Thi đua - Khen thưởng Trung ương", description="to whom the proposal is addressed (Kính gửi)"
     )

@@ -44,4 +44,5 @@ def join(items: Iterable[str]) -> str:
     return format_list(items, locale=LOCALE) if items else ""
 
 
-FILTERS = {"number": number, "fixed": fixed, "percent": percent, "long_date": long_date, "join": join}
+# ``join_vi``, not ``join``: Jinja's own join filter stays as template authors know it.
+FILTERS = {"number": number, "fixed": fixed, "percent": percent, "long_date": long_date, "join_vi": join}

@@ -270,9 +270,44 @@ def award_proposal() -> Document:
     return doc
 
 
+def minutes() -> Document:
+    """Biên bản họp bình xét (the minutes of the scoring meeting)."""
+    doc = new_document()
+    header_block(doc, "minutes_number")
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    para(doc, "BIÊN BẢN", bold=True, align=center, after=0)
+    para(doc, "Họp bình xét, suy tôn thi đua năm {{ year }} của {{ cluster }}", bold=True, align=center)
+    para(
+        doc,
+        "Chủ trì: đại diện {{ chair.name }} (Cụm trưởng). Tham dự: đại diện các {{ report.member_noun }} "
+        "{{ members | map(attribute='name') | join_vi }}.",
+        indent=True,
+    )
+    para(doc, "1. Kết quả chấm điểm, xếp hạng", bold=True, indent=True)
+    para(doc, "{{ ranking_sentence }}", indent=True)
+    ranking_table(doc, with_sections=False)
+    para(doc, "{%p for note in notes %}")
+    para(doc, "- {{ note }}.", indent=True)
+    para(doc, "{%p endfor %}")
+    para(doc, "2. Đề nghị khen thưởng", bold=True, indent=True)
+    para(doc, "{{ proposal_sentence }}", indent=True)
+    para(doc, "3. Cụm trưởng, Cụm phó năm {{ next_year }}", bold=True, indent=True)
+    para(doc, "{{ rotation_sentence }}", indent=True)
+    para(doc, "Biên bản được thông qua tại cuộc họp và lập thành các bản có giá trị như nhau./.", indent=True)
+    table = doc.add_table(rows=1, cols=2)
+    _no_borders(table)
+    widths(table, [8.0, 8.5])
+    for cell, title in zip(table.rows[0].cells, ("THƯ KÝ", "CHỦ TRÌ"), strict=True):
+        cell.paragraphs[0].alignment = center
+        run = cell.paragraphs[0].add_run(title)
+        run.bold = True
+    return doc
+
+
 def main() -> None:
     summary_report().save(HERE / "bao-cao-tong-ket.docx")
     award_proposal().save(HERE / "to-trinh-khen-thuong.docx")
+    minutes().save(HERE / "bien-ban-hop-binh-xet.docx")
 
 
 if __name__ == "__main__":

@@ -40,6 +40,7 @@ def test_wheel_installs_with_samples_and_templates(tmp_path: Path) -> None:
     assert run("init", "c", "--sample", "tay-nam-bo-2025").returncode == 0
     assert sorted(p.name for p in (tmp_path / "c" / "templates").iterdir()) == [
         "bao-cao-tong-ket.docx",
+        "bien-ban-hop-binh-xet.docx",
         "to-trinh-khen-thuong.docx",
     ]
     assert run("check", "c").stdout.strip().endswith("OK")

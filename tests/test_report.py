@@ -83,7 +83,8 @@ def test_rendered_report_reads_back(sample: Path) -> None:
     """The rendered summary report, reopened with python-docx, has the sentence, ranking and signatory."""
     campaign = load_campaign(sample)
     result = results_for(campaign)
-    [done, proposal] = render_reports(result, template_paths(campaign))
+    rendered = {r.docx.name: r for r in render_reports(result, template_paths(campaign))}
+    done, proposal = rendered["bao-cao-tong-ket.docx"], rendered["to-trinh-khen-thuong.docx"]
     paragraphs = texts(done.docx)
     assert f"- {SENTENCE}" in paragraphs
     assert "Số: 15/BC-UBND" in paragraphs and "Sóc Trăng, ngày 27 tháng 3 năm 2024" in paragraphs
@@ -94,12 +95,15 @@ def test_rendered_report_reads_back(sample: Path) -> None:
     assert any(all(name in p for name in flag) and "Cờ thi đua của Chính phủ" in p for p in paragraphs)
     proposal_text = texts(proposal.docx)
     assert "TỜ TRÌNH" in proposal_text and "Số: 16/TTr-UBND" in proposal_text
+    minutes = " ".join(texts(rendered["bien-ban-hop-binh-xet.docx"].docx))
+    assert "BIÊN BẢN" in minutes and "Long An, Tiền Giang, Bến Tre" in minutes and "Cà Mau." in minutes
+    assert result.ranking.standings[0].name in minutes
 
 
 def test_decree_30_layout(sample: Path) -> None:
     """A4, margins, Times New Roman 14, header block, page numbers from page 2, rules and italics."""
     campaign = load_campaign(sample)
-    [done, _] = render_reports(results_for(campaign), template_paths(campaign))
+    done = render_reports(results_for(campaign), template_paths(campaign))[0]
     doc = Document(str(done.docx))
     section = doc.sections[0]
 
@@ -206,7 +210,7 @@ def test_cli_report_context_and_check(sample: Path) -> None:
 def test_pdf_has_vietnamese_text(office, sample: Path) -> None:
     """--pdf converts through LibreOffice; pdftotext shows the Vietnamese sentence with its diacritics."""
     campaign = load_campaign(sample)
-    [done, _] = render_reports(results_for(campaign), template_paths(campaign), pdf=True)
+    done = render_reports(results_for(campaign), template_paths(campaign)[:1], pdf=True)[0]
     assert done.pdf is not None and done.pdf.is_file()
     text = subprocess.run(["pdftotext", str(done.pdf), "-"], capture_output=True, text=True, check=True).stdout
     flat = " ".join(text.split())
