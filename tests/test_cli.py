@@ -76,3 +76,19 @@ def test_console_script_runs(tmp_path: Path) -> None:
     subprocess.run([sys.executable, "-m", "emuxl", "init", str(folder)], check=True, capture_output=True)
     done = subprocess.run([sys.executable, "-m", "emuxl", "check", str(folder)], capture_output=True, text=True)
     assert done.returncode == 0 and done.stdout.strip().endswith("OK")
+
+
+def test_demo_runs_the_whole_cycle(tmp_path: Path) -> None:
+    """emuxl demo (the README's main job) goes from an empty folder to forms, returns, ranking and reports."""
+    folder = tmp_path / "demo"
+    code, out = run("demo", str(folder), "--sample", "tay-nam-bo-2025")
+    assert code == 0, out
+    assert len(list((folder / "forms").glob("*.xlsx"))) == 12  # 6 member forms + 6 peer forms
+    assert (folder / "out" / "ranking.xlsx").is_file()
+    assert {p.name for p in (folder / "out").glob("*.docx")} == {
+        "bao-cao-tong-ket.docx",
+        "bien-ban-hop-binh-xet.docx",
+        "to-trinh-khen-thuong.docx",
+    }
+    assert "wrong-year" in out and "6/6 members returned a form." in out
+    assert len(list((folder / "out" / "feedback").glob("*.xlsx"))) == 6
