@@ -84,7 +84,6 @@ class Method:
     describe: Callable[[_Params, float], str]
     role: Literal["base", "bonus", "penalty"] = "base"
     cluster_wide: bool = False  # the score depends on other members' values
-    doc: str = ""
 
 
 def num(value: Value) -> float | None:

@@ -135,7 +135,6 @@ def test_archive_keeps_every_file_and_same_bytes_are_a_no_op(corpus) -> None:
     first = list(collect(campaign, jobs=2))
     archived = list((campaign.folder / "archive").iterdir())
     assert len(archived) == len({(campaign.folder / "inbox" / c.name).read_bytes() for c in cases})
-    assert all(not os.access(p, os.W_OK) or os.getuid() == 0 for p in archived)
     assert all(p.stat().st_mode & 0o222 == 0 for p in archived)
     again = list(collect(campaign, jobs=2))
     assert {r.status for r in again} == {"duplicate"}
