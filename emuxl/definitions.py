@@ -240,6 +240,11 @@ class _Source:
         self.lines: dict[tuple[Any, ...], int] = {}
         self.problems: list[Problem] = []
         self.data: Any = None
+        if path.suffix.lower() in (".xlsx", ".xls", ".ods"):
+            self.problems.append(
+                Problem(self.name, "", "catalogues in spreadsheets are not supported yet; write it as YAML")
+            )
+            return
         try:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:

@@ -550,8 +550,12 @@ def _peer_score(values: Mapping[str, Value], p: PeerParams, points: float, c: Cl
     else:
         score = sum(given) / len(given)
         how = f"trung bình {len(given)} điểm"
-    issue = "peer-dispersion" if max(given) - min(given) > p.dispersion * points else None
-    return Score(score, f"chấm chéo: {how} → {pts(score)} điểm", issue)
+    text = f"chấm chéo: {how} → {pts(score)} điểm"
+    issue = None
+    if max(given) - min(given) > p.dispersion * points:
+        issue = "peer-dispersion"
+        text += f"; các đơn vị chấm chênh lệch lớn ({pts(min(given))}–{pts(max(given))})"
+    return Score(score, text, issue)
 
 
 def _peer_formula(refs: Refs, p: PeerParams, points: float) -> str:

@@ -165,3 +165,10 @@ def test_not_a_campaign_folder(tmp_path: Path) -> None:
     """A folder without campaign.yaml is refused with the command that starts one."""
     with pytest.raises(CampaignNotFound, match="emuxl init"):
         load_campaign(tmp_path)
+
+
+def test_spreadsheet_catalogue_is_refused_plainly(sample: Path) -> None:
+    """A catalogue given as a workbook gets a plain message, not a text-encoding error."""
+    edit(sample / "campaign.yaml", "indicators: indicators.yaml", "indicators: chi-tieu.xlsx")
+    (sample / "chi-tieu.xlsx").write_bytes(b"PK\x03\x04")
+    assert problems(sample) == ["chi-tieu.xlsx: catalogues in spreadsheets are not supported yet; write it as YAML"]

@@ -129,6 +129,7 @@ def test_level_and_peer() -> None:
     peer = METHODS["peer"].params.model_validate({"trim_min_scorers": 5})
     result = METHODS["peer"].score({}, peer, 35, Cluster(peer_scores=[30, 31, 32, 33, 10]))
     assert result.points == pytest.approx((30 + 31 + 32) / 3) and result.issue == "peer-dispersion"
+    assert "chênh lệch lớn (10–33)" in result.explanation
     assert METHODS["peer"].score({}, peer, 35, Cluster(peer_scores=[30, 32])).points == 31
 
 
