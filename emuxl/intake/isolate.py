@@ -14,6 +14,7 @@ import os
 import signal
 import time
 import traceback
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
@@ -61,6 +62,8 @@ def _serve(func: Callable[[Any], Any], conn: Connection, memory: int) -> None:
 
 
 class _Worker:
+    """A reader process with up to ``DEPTH`` items sent to it, the first one being read."""
+
     def __init__(self, ctx: Any, func: Callable[[Any], Any], memory: int):
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(target=_serve, args=(func, child, memory), daemon=True)
@@ -70,13 +73,20 @@ class _Worker:
         finally:
             gc.unfreeze()
         child.close()
-        self.item: Any = None
-        self.index = -1
-        self.started = 0.0
+        self.queue: deque[tuple[int, Any]] = deque()
+        self.started = 0.0  # when the first item in the queue began to be read
 
     def give(self, index: int, item: Any) -> None:
-        self.index, self.item, self.started = index, item, time.monotonic()
+        if not self.queue:
+            self.started = time.monotonic()
+        self.queue.append((index, item))
         self.conn.send(item)
+
+    def done(self) -> int:
+        """The first item is finished: its index; the next one starts now."""
+        index, _ = self.queue.popleft()
+        self.started = time.monotonic()
+        return index
 
     def stop(self, kill: bool = False) -> None:
         if kill:
@@ -98,6 +108,10 @@ def _crashed(worker: _Worker) -> Failure:
     return Failure(f"the reader crashed ({how})")
 
 
+_GONE = object()  # the pipe closed: the reader died
+DEPTH = 2  # items in flight per worker, so it never waits for the caller between two files
+
+
 def run_isolated(
     func: Callable[[Any], Any],
     items: Iterable[Any],
@@ -107,53 +121,63 @@ def run_isolated(
 ) -> Iterator[tuple[int, Any]]:
     """Yield (index, result or Failure) for each item, in completion order.
 
-    Items are drawn from the iterable only as workers become free, so the
-    caller's work to produce them overlaps with the reading.
+    Items are drawn from the iterable only as workers have room, so the
+    caller's work to produce them overlaps with the reading. When a worker
+    crashes or hangs, the item it was reading fails and the items queued
+    behind it go to its replacement.
     """
     source = enumerate(items)
+    retry: deque[tuple[int, Any]] = deque()
     ctx = multiprocessing.get_context("fork")
     jobs = max(1, jobs or os.cpu_count() or 1)
     workers: list[_Worker] = []
-    busy: dict[int, _Worker] = {}
 
-    def feed(worker: _Worker | None) -> None:
-        nxt = next(source, None)
-        if nxt is None:
-            return
-        if worker is None:
-            worker = _Worker(ctx, func, memory)
-            workers.append(worker)
-        worker.give(*nxt)
-        busy[id(worker)] = worker
+    def feed(worker: _Worker) -> None:
+        while len(worker.queue) < DEPTH:
+            nxt = retry.popleft() if retry else next(source, None)
+            if nxt is None:
+                return
+            worker.give(*nxt)
 
     try:
         for _ in range(jobs):
-            feed(None)
-        while busy:
-            ready = wait([w.conn for w in busy.values()] + [w.process.sentinel for w in busy.values()], 0.2)
+            first = next(source, None)
+            if first is None:
+                break
+            workers.append(_Worker(ctx, func, memory))
+            workers[-1].give(*first)
+        for w in workers:
+            feed(w)
+        while any(w.queue for w in workers):
+            busy = [w for w in workers if w.queue]
+            ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy], 0.2)
             now = time.monotonic()
-            for w in list(busy.values()):
-                result: Any = None
+            for w in busy:
                 if w.conn in ready:
                     try:
-                        result = w.conn.recv()
+                        result: Any = w.conn.recv()
                     except (EOFError, OSError):
-                        result = _crashed(w)
+                        result = _GONE
+                    if result is not _GONE:
+                        index = w.done()
+                        feed(w)  # the worker goes on while the caller handles this result
+                        yield index, result
+                        continue
+                    failure = _crashed(w)
                 elif w.process.sentinel in ready or not w.process.is_alive():
-                    result = _crashed(w)
+                    failure = _crashed(w)
                 elif now - w.started > timeout:
-                    result = Failure(f"reading took longer than {timeout:g} s")
+                    failure = Failure(f"reading took longer than {timeout:g} s")
                 else:
                     continue
-                index = w.index
-                del busy[id(w)]
-                if isinstance(result, Failure) and not (w.conn in ready and w.process.is_alive()):
-                    w.stop(kill=True)
-                    workers.remove(w)
-                    w = _Worker(ctx, func, memory)
-                    workers.append(w)
-                feed(w)  # the worker starts on the next item while the caller handles this one
-                yield index, result
+                index = w.done()
+                retry.extend(w.queue)  # sent to a dead or stuck reader: give them to its replacement
+                w.queue.clear()
+                w.stop(kill=True)
+                replacement = _Worker(ctx, func, memory)
+                workers[workers.index(w)] = replacement
+                feed(replacement)
+                yield index, failure
     finally:
         for w in workers:
-            w.stop(kill=bool(busy))
+            w.stop(kill=any(w.queue for w in workers))
