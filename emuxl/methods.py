@@ -194,7 +194,8 @@ class LeaderParams(_Params):
     at_plan: float = Field(0.5, ge=0, le=1, description="share of points at exactly 100 % of plan")
 
 
-def _ratio(values: Mapping[str, Value]) -> float | None:
+def plan_ratio(values: Mapping[str, Value]) -> float | None:
+    """actual / plan when both are numbers and the plan is positive, else None."""
     plan, actual = num(values.get("plan")), num(values.get("actual"))
     return actual / plan if plan is not None and actual is not None and plan > 0 else None
 
@@ -203,10 +204,10 @@ def _leader_score(values: Mapping[str, Value], p: LeaderParams, points: float, c
     got = _need(values, ["plan", "actual"])
     if isinstance(got, Score):
         return got
-    r = _ratio(values)
+    r = plan_ratio(values)
     if r is None:
         return Score(0.0, "kế hoạch phải lớn hơn 0 → 0 điểm", "plan-not-positive")
-    best = max([x for x in map(_ratio, c.values) if x is not None] + [r])
+    best = max([x for x in map(plan_ratio, c.values) if x is not None] + [r])
     if r < 1:
         score = max(0.0, points * p.at_plan * r)
     elif r >= best:

@@ -310,16 +310,8 @@ def template_paths(campaign: Campaign, chosen: Path | None = None) -> list[Path]
         if not path.is_file():
             raise ReportError(f"template not found: {chosen}")
         return [path]
-    own = sorted((campaign.folder / "templates").glob("*.docx"))
-    if own:
-        return [p for p in own if not p.name.startswith("~$")]
-    with tempfile.TemporaryDirectory() as tmp:
-        resources.copy_templates(Path(tmp))
-        target = campaign.folder / "out" / ".templates"
-        target.mkdir(parents=True, exist_ok=True)
-        for p in Path(tmp).glob("*.docx"):
-            shutil.copyfile(p, target / p.name)
-    return sorted(target.glob("*.docx"))
+    own = [p for p in sorted((campaign.folder / "templates").glob("*.docx")) if not p.name.startswith("~$")]
+    return own or resources.bundled_templates()
 
 
 def render_reports(

@@ -36,6 +36,11 @@ def _copy(src: Traversable, dest: Path) -> None:
                 shutil.copyfile(real, dest / item.name)
 
 
+def bundled_templates() -> list[Path]:
+    """The bundled Word templates, where the installed package keeps them."""
+    return sorted(Path(str(_bundle("templates"))).glob("*.docx"))
+
+
 def copy_templates(dest: Path) -> None:
     """Copy the bundled Word templates into ``dest``."""
     dest.mkdir(parents=True, exist_ok=True)

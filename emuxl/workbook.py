@@ -17,7 +17,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from .definitions import Campaign, Indicator
 from .forms import FIXED_DATE, row_height
-from .methods import Refs, Value, inputs_of
+from .methods import Refs, Value, inputs_of, plan_ratio
 from .ranking import AWARD_VI, Ranking
 from .scoring import Inputs, PeerScores, Scorecard, explain
 
@@ -188,7 +188,7 @@ def _detail_block(
             refs[name] = xl_rowcol_to_cell(r, col)
         plan, actual = refs.get("plan"), refs.get("actual")
         if plan and actual:
-            ratio_value = cell_ratio(values)
+            ratio_value = plan_ratio(values)
             text = f'=IF(AND(ISNUMBER({plan}),ISNUMBER({actual})),IF({plan}>0,{actual}/{plan},""),"")'
             ws.write_formula(r, COL["ratio"], text, book.pct, ratio_value if ratio_value is not None else "")
             if ratio_value is not None:
@@ -214,14 +214,6 @@ def _detail_block(
         _write_value(ws, r, COL["self"], values.get("self"), book)
         ws.write_string(r, COL["why"], explain(cell), book.text)
     return last + 1, finals
-
-
-def cell_ratio(values: Mapping[str, Value]) -> float | None:
-    """actual / plan when both are numbers and the plan is positive (the % of plan shown)."""
-    plan, actual = values.get("plan"), values.get("actual")
-    if isinstance(plan, float | int) and isinstance(actual, float | int) and plan > 0:
-        return actual / plan
-    return None
 
 
 def ranking_workbook(

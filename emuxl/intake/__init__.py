@@ -227,9 +227,10 @@ def member_status(campaign: Campaign) -> list[MemberStatus]:
         counted = store.counted()
         out = []
         for m in campaign.members:
-            rows = [r for r in store.submissions(m.code) if r.kind == KIND_MEMBER]
+            received = store.submissions(m.code)
+            rows = [r for r in received if r.kind == KIND_MEMBER]
             chosen = next((r for r in rows if r.id == counted.get((m.code, KIND_MEMBER))), rows[0] if rows else None)
-            peers = [r for r in store.submissions(m.code) if r.kind == KIND_PEER]
+            peers = [r for r in received if r.kind == KIND_PEER]
             peer_id = counted.get((m.code, KIND_PEER))
             peer_state = next((r.status for r in peers if r.id == peer_id), peers[0].status if peers else MISSING)
             if chosen is None:

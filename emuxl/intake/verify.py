@@ -172,7 +172,8 @@ def _definition_diffs(campaign: Campaign, book: RawBook, peer: bool) -> list[Iss
             got = _shown(cells.get(key))
             if got != want:
                 col = _col_letter(columns[key][0])
-                row = CELL_REF.match(book.names[title_name(ind.code)].split("!")[1].replace("$", ""))
+                where = book.ref(title_name(ind.code))
+                row = CELL_REF.match(where[1]) if where else None
                 cell = f"{col}{row.group(2) if row else ''}"
                 issues.append(
                     make_issue(
