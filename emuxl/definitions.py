@@ -11,10 +11,11 @@ import difflib
 import hashlib
 import json
 import unicodedata
+from collections.abc import Mapping
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -28,6 +29,13 @@ CAMPAIGN_FILE = "campaign.yaml"
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy with some fields changed; values cached from the old fields are dropped."""
+        copy = super().model_copy(update=update, deep=deep)
+        for name in [k for k in copy.__dict__ if isinstance(getattr(type(copy), k, None), cached_property)]:
+            del copy.__dict__[name]
+        return copy
 
 
 # ------------------------------------------------------------------ campaign.yaml
@@ -183,11 +191,12 @@ class Catalogue(_Model):
     scale: float = Field(1000, gt=0, description="points of the base indicators together")
     sections: list[Section] = Field(..., min_length=1, description="sections, in order")
 
-    @property
+    @cached_property
     def indicators(self) -> list[Indicator]:
         """Every indicator, in catalogue order."""
         return [i for s in self.sections for i in s.indicators]
 
+    @cached_property
     def fingerprint(self) -> str:
         """A hash over the definitions as shown on the form (code, title, unit, points, rule).
 
@@ -207,14 +216,26 @@ class Campaign(CampaignFile):
     catalogue: Catalogue
     folder: Path
 
-    @property
+    @cached_property
     def member_codes(self) -> list[str]:
         """Member codes in official order."""
         return [m.code for m in self.members]
 
+    @cached_property
+    def _by_code(self) -> dict[str, Member]:
+        return {m.code: m for m in self.members}
+
     def member(self, code: str) -> Member:
         """The member with this code."""
-        return next(m for m in self.members if m.code == code)
+        return self._by_code[code]
+
+    def find_member(self, code: str) -> Member | None:
+        """The member a code written on a form means (``7`` finds ``07``), or None."""
+        if code in self._by_code:
+            return self._by_code[code]
+        if code.isdigit():
+            return next((m for m in self.members if m.code.isdigit() and int(m.code) == int(code)), None)
+        return None
 
     @property
     def has_peer(self) -> bool:

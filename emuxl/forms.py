@@ -145,7 +145,7 @@ def _meta(campaign: Campaign, member: Member, kind: str) -> dict[str, Any]:
         "year": campaign.year,
         "member": member.code,
         "kind": kind,
-        "fingerprint": campaign.catalogue.fingerprint(),
+        "fingerprint": campaign.catalogue.fingerprint,
         "format": FORMAT_VERSION,
         "emuxl": __version__,
     }

@@ -9,12 +9,12 @@ from the same member supersedes the older one, which stays in history.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 STORE_FILE = "emuxl.db"
 
@@ -47,6 +47,26 @@ CREATE TABLE IF NOT EXISTS runs (id INTEGER PRIMARY KEY, at TEXT NOT NULL, resul
 CREATE INDEX IF NOT EXISTS submissions_member ON submissions(member, kind);
 CREATE INDEX IF NOT EXISTS issues_submission ON issues(submission_id);
 """
+
+ValueRow = tuple[str, str, str, str, str, float | None, str | None]  # indicator, field, sheet, cell, raw, number, text
+
+
+class IssueRow(Protocol):
+    """What the store keeps of an issue."""
+
+    code: str
+    severity: str
+    sheet: str
+    cell: str
+    indicator: str
+    field: str
+    raw: str
+    message: str
+    fix: str
+    suggested: float | None
+
+
+ISSUE_FIELDS = ("code", "severity", "sheet", "cell", "indicator", "field", "raw", "message", "fix", "suggested")
 
 ACCEPTED = "accepted"
 WITH_WARNINGS = "accepted with warnings"
@@ -122,12 +142,12 @@ class Store:
         """Whether these exact bytes were already taken in."""
         return self.db.execute("SELECT 1 FROM submissions WHERE sha256 = ?", (sha256,)).fetchone() is not None
 
-    def add_submission(
-        self, sub: dict[str, Any], values: list[dict[str, Any]], issues: list[dict[str, Any]]
-    ) -> int | None:
+    def add_submission(self, sub: dict[str, Any], values: Sequence[ValueRow], issues: Sequence[IssueRow]) -> int | None:
         """Log the receipt and store one file's submission, values and issues in one transaction.
 
-        Returns the submission id, or None when the same bytes were already stored.
+        Values are (indicator, field, sheet, cell, raw, number, text); issues have
+        the fields of the ``issues`` table. Returns the submission id, or None when
+        the same bytes were already stored.
         """
         with self.transaction() as db:
             db.execute(
@@ -145,14 +165,13 @@ class Store:
             sid = int(cur.lastrowid or 0)
             db.executemany(
                 "INSERT INTO cell_values (submission_id, indicator, field, sheet, cell, raw, number, text)"
-                " VALUES (:sid, :indicator, :field, :sheet, :cell, :raw, :number, :text)",
-                [{**v, "sid": sid} for v in values],
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(sid, *v) for v in values],
             )
             db.executemany(
                 "INSERT INTO issues (submission_id, code, severity, sheet, cell, indicator, field, raw, message, fix,"
-                " suggested) VALUES (:sid, :code, :severity, :sheet, :cell, :indicator, :field, :raw, :message,"
-                " :fix, :suggested)",
-                [{**i, "sid": sid} for i in issues],
+                " suggested) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(sid, *(getattr(i, k) for k in ISSUE_FIELDS)) for i in issues],
             )
             if sub["member"] and sub["status"] != REJECTED:
                 self._recount(db, sub["member"], sub["kind"])

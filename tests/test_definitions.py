@@ -33,6 +33,18 @@ def test_samples_are_valid(tmp_path: Path, name: str) -> None:
     assert campaign.illustrative
 
 
+def test_copies_do_not_keep_cached_lookups(sample: Path) -> None:
+    """A campaign copied with other members or sections answers from its own fields, not the original's."""
+    campaign = load_campaign(sample)
+    assert campaign.find_member("80") is not None and campaign.catalogue.fingerprint
+    first = campaign.catalogue.sections[0]
+    retitled = first.model_copy(update={"title": first.title + " (sửa)"})
+    catalogue = campaign.catalogue.model_copy(update={"sections": [retitled, *campaign.catalogue.sections[1:]]})
+    assert catalogue.fingerprint != campaign.catalogue.fingerprint
+    fewer = campaign.model_copy(update={"members": campaign.members[1:]})
+    assert fewer.find_member("80") is None and "80" not in fewer.member_codes
+
+
 def test_2023_sample_is_the_real_membership(sample: Path) -> None:
     """The 2023 sample has the 12 pre-merger provinces, chaired by Sóc Trăng, quotas 2 + 2."""
     campaign = load_campaign(sample)

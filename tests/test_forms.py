@@ -71,7 +71,7 @@ def test_form_contract(sample: Path) -> None:
         "year": 2023,
         "member": "96",
         "kind": "member",
-        "fingerprint": campaign.catalogue.fingerprint(),
+        "fingerprint": campaign.catalogue.fingerprint,
         "format": 1,
         "emuxl": meta["emuxl"],
     }

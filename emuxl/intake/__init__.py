@@ -19,16 +19,14 @@ from ..layout import KIND_MEMBER, KIND_PEER, META_SHEET, PEER_SHEET, SCORE_SHEET
 from ..store import ACCEPTED, MISSING, REJECTED, WITH_ERRORS, WITH_WARNINGS, Store, now
 from .isolate import DEFAULT_MEMORY, DEFAULT_TIMEOUT, Failure, run_isolated
 from .issues import Issue, count, make_issue
-from .read import read_file
+from .read import read_book
 from .sniff import sniff_container
 from .verify import Reading, verify_and_extract
 
 DUPLICATE = "duplicate"
 SKIPPED = "skipped"
-FIXED_FORM_DATE = "2000-01-01"
-READ_SHEETS = frozenset(
-    {SCORE_SHEET, PEER_SHEET, META_SHEET}
-)  # forms are written with this date; a real save changes it
+FIXED_FORM_DATE = "2000-01-01"  # forms are written with this date; a real save changes it
+READ_SHEETS = frozenset({SCORE_SHEET, PEER_SHEET, META_SHEET})
 
 
 @dataclass
@@ -93,12 +91,18 @@ def _saved_at(modified: str, path: Path) -> str:
     return datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat(timespec="seconds")
 
 
-def _read_and_verify(campaign: Campaign, item: tuple[str, frozenset[str]]) -> tuple[Reading, str] | Issue:
-    """Worker side: parse the archived file, then verify and extract it (pure data goes back)."""
-    book = read_file(item)
+def _read_and_verify(campaign: Campaign, path: str) -> tuple[Reading, str]:
+    """Worker side: sniff the archived file, parse it, verify and extract it; plain data goes back."""
+    container = sniff_container(Path(path).read_bytes())
+    if container.zip is None:
+        return Reading(issues=[container.rejected or make_issue("not-a-workbook")]), ""
+    notes = [make_issue("macros-ignored")] if container.macros else []
+    book = read_book(container.zip, READ_SHEETS)
     if isinstance(book, Issue):
-        return book
-    return verify_and_extract(campaign, book), book.modified
+        return Reading(issues=[*notes, book]), ""
+    reading = verify_and_extract(campaign, book)
+    reading.issues[:0] = notes
+    return reading, book.modified
 
 
 @dataclass
@@ -106,12 +110,10 @@ class _Pending:
     path: Path
     sha256: str
     size: int
-    archived: Path
-    issues: list[Issue]
 
 
 def _store(store: Store, p: _Pending, reading: Reading, modified: str = "") -> FileResult:
-    issues = p.issues + reading.issues
+    issues = reading.issues
     status = status_of(issues)
     sub = {
         "sha256": p.sha256,
@@ -126,19 +128,7 @@ def _store(store: Store, p: _Pending, reading: Reading, modified: str = "") -> F
         "errors": count(issues, "errors"),
         "warnings": count(issues, "warnings"),
     }
-    values = [
-        {
-            "indicator": v.indicator,
-            "field": v.field,
-            "sheet": v.sheet,
-            "cell": v.cell,
-            "raw": v.raw,
-            "number": v.value if isinstance(v.value, float) else None,
-            "text": v.value if isinstance(v.value, str) else None,
-        }
-        for v in reading.values
-    ]
-    stored = store.add_submission(sub, values, [i.to_dict() for i in issues])
+    stored = store.add_submission(sub, reading.values, issues)
     state = status if stored is not None else DUPLICATE
     return FileResult(p.path.name, str(p.path), state, p.sha256, reading.member, sub["kind"], issues)
 
@@ -156,8 +146,8 @@ def collect(
     decided: list[FileResult] = []  # results known before any parsing
     queue: list[_Pending] = []
 
-    def admitted() -> Iterator[tuple[str, frozenset[str]]]:
-        """Archive and sniff each file; hand the ones worth parsing to the readers."""
+    def admitted() -> Iterator[str]:
+        """Archive each new file and hand it to the readers."""
         seen: set[str] = set()
         for path in files:
             if path.name.startswith(("~$", ".~lock")):
@@ -172,16 +162,8 @@ def collect(
                 decided.append(FileResult(path.name, str(path), DUPLICATE, sha, issues=note))
                 continue
             seen.add(sha)
-            container = sniff_container(data)
-            pending = _Pending(path, sha, len(data), archived, [])
-            if container.rejected:
-                pending.issues.append(container.rejected)
-                decided.append(_store(store, pending, Reading()))
-                continue
-            if container.macros:
-                pending.issues.append(make_issue("macros-ignored"))
-            queue.append(pending)
-            yield str(archived), READ_SHEETS
+            queue.append(_Pending(path, sha, len(data)))
+            yield str(archived)
 
     try:
         work = functools.partial(_read_and_verify, campaign)
@@ -191,8 +173,6 @@ def collect(
             if isinstance(result, Failure):
                 reading = Reading(issues=[make_issue("unreadable", detail=result.reason.splitlines()[0])])
                 yield _store(store, pending, reading)
-            elif isinstance(result, Issue):
-                yield _store(store, pending, Reading(issues=[result]))
             else:
                 yield _store(store, pending, *result)
         yield from _drain(decided)

@@ -10,10 +10,11 @@ only after ``read_parts`` has refused any DTD or entity declaration.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
-from pathlib import Path
 from posixpath import join, normpath
-from typing import Any
+from typing import Any, NamedTuple
+from zipfile import ZipFile
 
 from lxml import etree
 
@@ -37,14 +38,13 @@ NS = {
     "dcterms": "http://purl.org/dc/terms/",
 }
 M = "{" + NS["m"] + "}"
-C_TAG, F_TAG, V_TAG, IS_TAG = f"{M}c", f"{M}f", f"{M}v", f"{M}is"
+C_TAG, F_TAG, V_TAG, IS_TAG, T_TAG = f"{M}c", f"{M}f", f"{M}v", f"{M}is", f"{M}t"
 DATE_FORMAT_IDS = {*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)}
 ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
 CELL_REF = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]{1,7})$")
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
     """One cell as stored: its value, type letter, formula text and whether it is shown as a date."""
 
     value: float | str | bool | None
@@ -112,6 +112,8 @@ def column_number(letters: str) -> int:
 
 def _text(el: Any) -> str:
     """A string item's text: its own <t> or its rich-text runs, never the phonetic guide."""
+    if len(el) == 1 and el[0].tag == T_TAG:  # the usual case: one plain <t>
+        return _unescape(el[0].text or "")
     direct = el.find(f"{M}t")
     parts = [direct.text or ""] if direct is not None else []
     return _unescape("".join(parts + [t.text or "" for t in el.findall(f"{M}r/{M}t")]))
@@ -146,15 +148,18 @@ def _date_styles(xml: bytes | None) -> list[bool]:
 
 def _cell(el: Any, strings: list[str], dates: list[bool]) -> Cell:
     kind = el.get("t", "n")
-    children = {child.tag: child for child in el}
-    f = children.get(F_TAG)
-    formula = (f.text or "") if f is not None else None
-    v = children.get(V_TAG)
-    raw = v.text if v is not None else None
-    style = int(el.get("s", "0") or 0)
-    is_date = style < len(dates) and dates[style]
+    formula = raw = node = None
+    for child in el:
+        tag = child.tag
+        if tag == V_TAG:
+            raw = child.text
+        elif tag == F_TAG:
+            formula = child.text or ""
+        elif tag == IS_TAG:
+            node = child
+    style = el.get("s")
+    is_date = bool(style) and style.isdigit() and int(style) < len(dates) and dates[int(style)]
     if kind == "inlineStr":
-        node = children.get(IS_TAG)
         return Cell(_text(node) if node is not None else "", "s", formula)
     if raw is None:
         return Cell(None, "", formula, is_date)
@@ -199,10 +204,10 @@ def _targets(rels_xml: bytes | None, base: str) -> dict[str, str]:
     return out
 
 
-def read_book(data: bytes, sheets_wanted: set[str]) -> RawBook | Issue:
-    """Read the wanted sheets (and the workbook's structure) of xlsx bytes."""
+def read_book(zf: ZipFile, sheets_wanted: Collection[str]) -> RawBook | Issue:
+    """Read the wanted sheets (and the workbook's structure) of a sniffed xlsx zip."""
     parts, problem = read_parts(
-        data,
+        zf,
         {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/sharedStrings.xml", "xl/styles.xml"}
         | {"docProps/core.xml"},
     )
@@ -232,12 +237,6 @@ def read_book(data: bytes, sheets_wanted: set[str]) -> RawBook | Issue:
         return file_issue("unreadable", detail=f"XML không hợp lệ ({type(e).__name__})")
     except Exception as e:  # anything else a hostile file provokes
         return file_issue("unreadable", detail=type(e).__name__)
-
-
-def read_file(args: tuple[str, frozenset[str]]) -> RawBook | Issue:
-    """Worker entry point: read the archived file at a path."""
-    path, sheets = args
-    return read_book(Path(path).read_bytes(), set(sheets))
 
 
 def split_ref(ref: str) -> tuple[str, str] | None:

@@ -1,9 +1,9 @@
 """Sniffing a returned file before any parser sees it: what it is, and whether it is safe to open.
 
-Two steps: ``sniff_container`` looks at the raw bytes and the zip directory
-(no decompression), in the collecting process; ``read_parts`` decompresses the
-XML parts with hard caps and refuses any DTD or entity declaration, inside
-the isolated worker, before the XML parser is called.
+Two steps, both inside the isolated worker and before any XML parser:
+``sniff_container`` looks at the raw bytes and the zip directory (no
+decompression); ``read_parts`` decompresses the XML parts with hard caps and
+refuses any DTD or entity declaration.
 """
 
 from __future__ import annotations
@@ -32,9 +32,9 @@ DTD = re.compile(rb"<!\s*(doctype|entity)", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class Container:
-    """What sniffing found: the zip's part names, or the issue that rejects the file."""
+    """What sniffing found: the opened zip and whether it holds macros, or the issue that rejects the file."""
 
-    parts: tuple[str, ...] = ()
+    zip: zipfile.ZipFile | None = None
     macros: bool = False
     rejected: Issue | None = None
 
@@ -92,13 +92,13 @@ def sniff_container(data: bytes) -> Container:
     if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
         return _reject("not-a-workbook")
     macros = any(n.lower().endswith("vbaproject.bin") for n in names)
-    return Container(parts=tuple(names), macros=macros)
+    return Container(zip=zf, macros=macros)
 
 
-def read_parts(data: bytes, wanted: set[str]) -> tuple[dict[str, bytes], Issue | None]:
-    """Decompress every XML part with caps, refusing DTDs anywhere; return the wanted parts."""
+def read_parts(zf: zipfile.ZipFile, wanted: set[str]) -> tuple[dict[str, bytes], Issue | None]:
+    """Decompress every XML part of a sniffed zip with caps, refusing DTDs anywhere; return the wanted parts."""
     out: dict[str, bytes] = {}
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+    with zf:
         for info in zf.infolist():
             if not info.filename.endswith((".xml", ".rels", ".vml")):
                 continue
@@ -110,7 +110,7 @@ def read_parts(data: bytes, wanted: set[str]) -> tuple[dict[str, bytes], Issue |
             if len(body) > MAX_PART_BYTES:
                 return {}, file_issue("zip-bomb", detail=info.filename)
             scan = body.decode("utf-16", "replace").encode() if body[:2] in (b"\xff\xfe", b"\xfe\xff") else body
-            if DTD.search(scan):
+            if b"<!" in scan and DTD.search(scan):
                 return {}, file_issue("dtd-forbidden", detail=info.filename)
             if info.filename == "xl/workbook.xml" and STRICT_NS in scan[:2000]:
                 return {}, file_issue("strict-ooxml")

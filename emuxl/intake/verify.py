@@ -28,23 +28,12 @@ from ..layout import (
     title_name,
 )
 from ..methods import Input, Value, inputs_of
+from ..store import ValueRow
 from .checks import Where, check_note, check_value
 from .issues import Issue, make_issue
 from .read import CELL_REF, Cell, RawBook
 
 SELF_TOLERANCE = 0.005  # half a unit of the published precision
-
-
-@dataclass(frozen=True)
-class Extracted:
-    """One input value read from a form, with where it was."""
-
-    indicator: str
-    field: str
-    sheet: str
-    cell: str
-    raw: str
-    value: Value
 
 
 @dataclass
@@ -53,7 +42,7 @@ class Reading:
 
     member: str | None = None
     kind: str = KIND_MEMBER
-    values: list[Extracted] = field(default_factory=list)
+    values: list[ValueRow] = field(default_factory=list)  # plain tuples: cheap to send between processes
     issues: list[Issue] = field(default_factory=list)
 
 
@@ -96,11 +85,11 @@ def _identify(campaign: Campaign, book: RawBook, reading: Reading) -> bool:
     if meta.get("year") != str(campaign.year):
         reading.issues.append(make_issue("wrong-year", found=meta.get("year"), expected=campaign.year))
     code = meta.get("member", "")
-    match = [m for m in campaign.member_codes if m == code or (code.isdigit() and m.isdigit() and int(m) == int(code))]
-    if not match:
+    member = campaign.find_member(code)
+    if member is None:
         reading.issues.append(make_issue("unknown-member", found=code))
         return False
-    reading.member = match[0]
+    reading.member = member.code
     return not reading.issues
 
 
@@ -205,7 +194,7 @@ def _verify_structure(campaign: Campaign, book: RawBook, reading: Reading) -> bo
     if f"(mã {member.code})" not in text or member.name not in text:
         reading.issues.append(make_issue("wrong-member", found=text or "(trống)", expected=member.name))
         return False
-    expected = campaign.catalogue.fingerprint()
+    expected = campaign.catalogue.fingerprint
     meta_fp = read_meta(book).get("fingerprint", "")
     if peer:
         if meta_fp != expected:
@@ -239,7 +228,9 @@ def _take(book: RawBook, reading: Reading, name: str, inp: Input, ind: Indicator
         value, issues = check_value(content, inp, ind, where)
     reading.issues.extend(issues)
     raw = "" if content is None or content.value is None else str(content.value)
-    reading.values.append(Extracted(ind.code, inp.name, sheet, cell, raw, value))
+    number = value if isinstance(value, float) else None
+    text = value if isinstance(value, str) else None
+    reading.values.append((ind.code, inp.name, sheet, cell, raw, number, text))
     return value
 
 
