@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from functools import lru_cache
 from posixpath import join, normpath
+from string import ascii_uppercase
 from typing import Any, NamedTuple
 from zipfile import ZipFile
 
@@ -42,6 +44,7 @@ C_TAG, F_TAG, V_TAG, IS_TAG, T_TAG = f"{M}c", f"{M}f", f"{M}v", f"{M}is", f"{M}t
 DATE_FORMAT_IDS = {*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)}
 ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
 CELL_REF = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]{1,7})$")
+NAME_REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!:\s]+))!\$([A-Z]{1,3})\$([0-9]{1,7})$")  # 'Sheet'!$B$12
 
 
 class Cell(NamedTuple):
@@ -60,23 +63,16 @@ class RawBook:
     sheets: dict[str, str] = field(default_factory=dict)  # name -> state (visible, hidden, veryHidden)
     names: dict[str, str] = field(default_factory=dict)  # workbook-level defined name -> reference text
     cells: dict[str, dict[str, Cell]] = field(default_factory=dict)  # sheet -> "B12" -> cell
+    rows: dict[str, dict[str, dict[str, Cell]]] = field(default_factory=dict)  # sheet -> "12" -> "B" -> cell
     merged: dict[str, list[str]] = field(default_factory=dict)  # sheet -> ["A1:C1", …]
     modified: str = ""  # dcterms:modified of the core properties
     _refs: dict[str, tuple[str, str] | None] = field(default_factory=dict, repr=False)
-    _spans: dict[str, list[tuple[int, int, int, int, str]]] = field(default_factory=dict, repr=False)
-    _rows: dict[str, dict[str, dict[str, Cell]]] = field(default_factory=dict, repr=False)
+    _spans: dict[str, dict[int, list[Span]]] = field(default_factory=dict, repr=False)
     memo: dict[Any, Any] = field(default_factory=dict, repr=False)  # derived lookups, per reader
 
     def row(self, sheet: str, number: str) -> dict[str, Cell]:
         """The cells of one row of a sheet, by column letters."""
-        if sheet not in self._rows:
-            index: dict[str, dict[str, Cell]] = {}
-            for ref, cell in self.cells.get(sheet, {}).items():
-                m = CELL_REF.match(ref)
-                if m:
-                    index.setdefault(m.group(2), {})[m.group(1)] = cell
-            self._rows[sheet] = index
-        return self._rows[sheet].get(number, {})
+        return self.rows.get(sheet, {}).get(number, {})
 
     def ref(self, name: str) -> tuple[str, str] | None:
         """Where a defined name points: (sheet, "B12"), or None when missing or broken."""
@@ -88,18 +84,44 @@ class RawBook:
     def merged_over(self, sheet: str, cell: str) -> str | None:
         """The merged range covering a cell, if any."""
         if sheet not in self._spans:
-            spans = []
-            for text in self.merged.get(sheet, []):
-                ends = [CELL_REF.match(x) for x in text.split(":")]
-                if len(ends) == 2 and ends[0] and ends[1]:
-                    (c1, r1), (c2, r2) = ((column_number(m.group(1)), int(m.group(2))) for m in ends)  # type: ignore[union-attr]
-                    spans.append((c1, r1, c2, r2, text))
-            self._spans[sheet] = spans
-        m = CELL_REF.match(cell)
-        if not m:
+            self._spans[sheet] = _spans_by_row(self.merged.get(sheet, []))
+        address = cell_address(cell)
+        if address is None:
             return None
-        col, row = column_number(m.group(1)), int(m.group(2))
-        return next((t for c1, r1, c2, r2, t in self._spans[sheet] if c1 <= col <= c2 and r1 <= row <= r2), None)
+        col, row = column_number(address[1]), int(address[2])
+        spans = self._spans[sheet].get(row, []) + self._spans[sheet].get(TALL, [])
+        return next((t for c1, r1, c2, r2, t in spans if c1 <= col <= c2 and r1 <= row <= r2), None)
+
+
+Span = tuple[int, int, int, int, str]  # first column, first row, last column, last row, "A1:C2"
+TALL = 0  # the key of merged ranges too tall to index row by row
+TALL_ROWS = 1000
+
+
+def _spans_by_row(ranges: list[str]) -> dict[int, list[Span]]:
+    """Merged ranges indexed by each row they cover (ranges over many rows under ``TALL``)."""
+    index: dict[int, list[Span]] = {}
+    for text in ranges:
+        ends = [cell_address(x) for x in text.split(":")]
+        if len(ends) != 2 or ends[0] is None or ends[1] is None:
+            continue
+        (c1, r1), (c2, r2) = ((column_number(e[1]), int(e[2])) for e in ends)  # type: ignore[index]
+        span = (c1, r1, c2, r2, text)
+        for row in range(r1, r2 + 1) if r2 - r1 < TALL_ROWS else [TALL]:
+            index.setdefault(row, []).append(span)
+    return index
+
+
+def row_number(ref: str) -> str:
+    """The row part of a plain cell reference ("B12" -> "12")."""
+    return ref.lstrip(ascii_uppercase)
+
+
+@lru_cache(maxsize=1 << 16)
+def cell_address(ref: str) -> tuple[str, str, str] | None:
+    """A cell reference as ("B12", "B", "12"), from ``B12``, ``b12`` or ``$B$12``; None when it is not one."""
+    m = CELL_REF.match(ref.upper())
+    return (m.group(1) + m.group(2), m.group(1), m.group(2)) if m else None
 
 
 def column_number(letters: str) -> int:
@@ -180,17 +202,26 @@ def _cell(el: Any, strings: list[str], dates: list[bool]) -> Cell:
         return Cell(raw, "e", formula)
 
 
-def _sheet_cells(xml: bytes, strings: list[str], dates: list[bool]) -> tuple[dict[str, Cell], list[str]]:
+def _sheet_cells(
+    xml: bytes, strings: list[str], dates: list[bool]
+) -> tuple[dict[str, Cell], dict[str, dict[str, Cell]], list[str]]:
+    """A sheet's cells by reference and by row, and its merged ranges."""
     root = _parse(xml)
     cells: dict[str, Cell] = {}
+    rows: dict[str, dict[str, Cell]] = {}
     for el in root.iter(C_TAG):
         if len(el) == 0:
             continue  # a formatted blank: the same as no cell
-        ref = (el.get("r") or "").upper()
-        if CELL_REF.match(ref):
-            cells[ref.replace("$", "")] = _cell(el, strings, dates)
+        address = cell_address(el.get("r") or "")
+        if address is not None:
+            ref, col, row = address
+            cells[ref] = cell = _cell(el, strings, dates)
+            if row in rows:
+                rows[row][col] = cell
+            else:
+                rows[row] = {col: cell}
     merged = [m.get("ref", "") for m in root.iter(f"{M}mergeCell")]
-    return cells, merged
+    return cells, rows, merged
 
 
 def _targets(rels_xml: bytes | None, base: str) -> dict[str, str]:
@@ -224,7 +255,7 @@ def read_book(zf: ZipFile, sheets_wanted: Collection[str]) -> RawBook | Issue:
             book.sheets[name] = sheet.get("state", "visible")
             path = targets.get(sheet.get(f"{{{NS['r']}}}id", ""), "")
             if name in sheets_wanted and path in parts:
-                book.cells[name], book.merged[name] = _sheet_cells(parts[path], strings, dates)
+                book.cells[name], book.rows[name], book.merged[name] = _sheet_cells(parts[path], strings, dates)
         for dn in workbook.findall("m:definedNames/m:definedName", NS):
             if dn.get("localSheetId") is None:
                 book.names[dn.get("name", "")] = (dn.text or "").strip()
@@ -241,11 +272,14 @@ def read_book(zf: ZipFile, sheets_wanted: Collection[str]) -> RawBook | Issue:
 
 def split_ref(ref: str) -> tuple[str, str] | None:
     """A defined name's reference as (sheet, "B12"), or None when broken (#REF!) or not one cell."""
+    m = NAME_REF.match(ref)
+    if m:  # the usual shape, written by Excel, LibreOffice and emuxl
+        return (m.group(1) or m.group(2)).replace("''", "'"), m.group(3) + m.group(4)
     if "!" not in ref or "#REF" in ref.upper():
         return None
     sheet, cell = ref.lstrip("=").rsplit("!", 1)
     sheet = sheet.strip()
     if sheet.startswith("'") and sheet.endswith("'"):
         sheet = sheet[1:-1].replace("''", "'")
-    cell = cell.split(":")[0].replace("$", "").upper()
-    return (sheet, cell) if CELL_REF.match(cell) else None
+    address = cell_address(cell.split(":")[0].replace("$", ""))
+    return (sheet, address[0]) if address else None

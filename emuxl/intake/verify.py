@@ -31,7 +31,7 @@ from ..methods import Input, Value, inputs_of
 from ..store import ValueRow
 from .checks import Where, check_note, check_value
 from .issues import Issue, make_issue
-from .read import CELL_REF, Cell, RawBook
+from .read import Cell, RawBook, row_number
 
 SELF_TOLERANCE = 0.005  # half a unit of the published precision
 
@@ -51,6 +51,10 @@ def _col_letter(col: int) -> str:
 
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+ROW_LETTERS = {  # (field, column letters) of a definition row, member form and peer form
+    peer: [(key, LETTERS[col]) for key, (col, _t, _w) in columns.items()]
+    for peer, columns in ((False, COLUMNS), (True, PEER_COLUMNS))
+}
 
 
 def _code_text(value: object) -> str:
@@ -115,8 +119,8 @@ def _find_row_cells(
     if found is None:
         return None
     sheet, cell, _ = found
-    row = book.row(sheet, CELL_REF.match(cell).group(2))  # type: ignore[union-attr]
-    return {key: row.get(_col_letter(col)) for key, (col, _t, _w) in columns.items()}
+    row = book.row(sheet, row_number(cell))
+    return {key: row.get(letters) for key, letters in ROW_LETTERS[columns is PEER_COLUMNS]}
 
 
 def _shown(cell: Cell | None) -> object:
@@ -132,7 +136,7 @@ def _file_fingerprint(book: RawBook) -> str:
         if name.startswith(("s_", "d_")):
             found = _named(book, name)
             if found:
-                rows.append((int(CELL_REF.match(found[1]).group(2)), name[:1], name[2:]))  # type: ignore[union-attr]
+                rows.append((int(row_number(found[1])), name[:1], name[2:]))
     shown: list[list[object]] = []
     for _row, kind, code in sorted(rows):
         cells = _row_cells(book, f"{kind}_{code}", COLUMNS) or {}
@@ -162,8 +166,7 @@ def _definition_diffs(campaign: Campaign, book: RawBook, peer: bool) -> list[Iss
             if got != want:
                 col = _col_letter(columns[key][0])
                 where = book.ref(title_name(ind.code))
-                row = CELL_REF.match(where[1]) if where else None
-                cell = f"{col}{row.group(2) if row else ''}"
+                cell = f"{col}{row_number(where[1]) if where else ''}"
                 issues.append(
                     make_issue(
                         "tampered-definition",
@@ -254,7 +257,7 @@ def _check_self_score(book: RawBook, reading: Reading, ind: Indicator, values: d
         return
     if abs(float(cached.value) - expected) > SELF_TOLERANCE:  # type: ignore[arg-type]
         title = _named(book, title_name(ind.code))
-        row = CELL_REF.match(title[1]).group(2) if title else ""  # type: ignore[union-attr]
+        row = row_number(title[1]) if title else ""
         reading.issues.append(
             make_issue(
                 "self-score-differs",
