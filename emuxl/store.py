@@ -29,7 +29,7 @@ CREATE TABLE IF NOT EXISTS submissions (
 CREATE TABLE IF NOT EXISTS cell_values (
     submission_id INTEGER NOT NULL REFERENCES submissions(id), indicator TEXT NOT NULL, field TEXT NOT NULL,
     sheet TEXT NOT NULL, cell TEXT NOT NULL, raw TEXT NOT NULL, number REAL, text TEXT,
-    PRIMARY KEY (submission_id, indicator, field));
+    PRIMARY KEY (submission_id, indicator, field)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS issues (
     id INTEGER PRIMARY KEY, submission_id INTEGER NOT NULL REFERENCES submissions(id),
     code TEXT NOT NULL, severity TEXT NOT NULL, sheet TEXT, cell TEXT, indicator TEXT, field TEXT,

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from ..definitions import Campaign
-from ..forms import write_atomic
 from ..layout import KIND_MEMBER, KIND_PEER, META_SHEET, PEER_SHEET, SCORE_SHEET
 from ..store import ACCEPTED, MISSING, REJECTED, WITH_ERRORS, WITH_WARNINGS, Store, now
 from .isolate import DEFAULT_MEMORY, DEFAULT_TIMEOUT, Failure, run_isolated
@@ -77,8 +77,19 @@ def archive(folder: Path, sha256: str, data: bytes, suffix: str) -> Path:
     """Keep a file's bytes under their hash, read-only; the same bytes are written once."""
     path = folder / "archive" / f"{sha256}{suffix}"
     if not path.exists():
-        write_atomic(path, data)
-        path.chmod(0o444)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # one per process: concurrent runs never share
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
+        except FileExistsError:  # left by a killed run whose process number came back
+            tmp.unlink()
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
+        try:
+            with os.fdopen(fd, "wb", closefd=False) as f:
+                f.write(data)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
     return path
 
 

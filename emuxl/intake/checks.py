@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..definitions import Indicator
 from ..methods import Input, NationalParams, Value, choices_of
@@ -22,8 +22,7 @@ _DATE_TEXT = re.compile(r"^\d{1,2}[/-]\d{1,2}[/-]\d{2,4}$")
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # control characters but tab and newline
 
 
-@dataclass(frozen=True)
-class Where:
+class Where(NamedTuple):
     """Where a value sits: sheet, cell, indicator and input name."""
 
     sheet: str
@@ -77,7 +76,7 @@ def groups_ok_before(s: str, group_sep: str, decimal_sep: str) -> bool:
 def check_text(text: str, where: Where) -> list[Issue]:
     """Warnings for any text kept from a form: formula-like start, control characters, length."""
     issues = []
-    loc = vars(where)
+    loc = where._asdict()
     if text.startswith(FORMULA_START):
         issues.append(make_issue("formula-like-text", raw=text[:100], detail=text[0], **loc))
     if CONTROL.search(text):
@@ -100,7 +99,9 @@ def _number_range(inp: Input, ind: Indicator) -> tuple[float, float, bool] | Non
 
 def check_value(cell: Cell | None, inp: Input, ind: Indicator, where: Where) -> tuple[Value, list[Issue]]:
     """The value to use for one input (or None) and the issues it raises."""
-    loc = vars(where)
+    if cell is not None and cell.kind == "n" and cell.formula is None and not cell.is_date and inp.kind != "choice":
+        return _check_number(cell, inp, ind, where)  # the usual case, first
+    loc = where._asdict()
     if cell is None or cell.kind == "" or (cell.kind == "s" and not str(cell.value).strip() and not cell.formula):
         if cell is not None and cell.formula:
             return None, [make_issue("formula-in-input", raw=f"={cell.formula}", **loc)]
@@ -124,9 +125,13 @@ def check_value(cell: Cell | None, inp: Input, ind: Indicator, where: Where) -> 
     if cell.kind == "b" or cell.kind == "d" or cell.is_date:
         code = "date-value" if cell.kind == "d" or cell.is_date else "not-a-number"
         return None, [make_issue(code, raw=cell.value, **loc)]
+    return _check_number(cell, inp, ind, where)
+
+
+def _check_number(cell: Cell, inp: Input, ind: Indicator, where: Where) -> tuple[Value, list[Issue]]:
     value = float(cell.value)  # type: ignore[arg-type]
     if not math.isfinite(value):
-        return None, [make_issue("not-finite", raw=cell.value, **loc)]
+        return None, [make_issue("not-finite", raw=cell.value, **where._asdict())]
     bounds = _number_range(inp, ind)
     if bounds:
         low, high, whole = bounds
@@ -134,7 +139,7 @@ def check_value(cell: Cell | None, inp: Input, ind: Indicator, where: Where) -> 
             detail = (
                 f"{'số nguyên ' if whole else ''}từ {low:g} đến {high:g}" if high < 1e12 else f"số nguyên ≥ {low:g}"
             )
-            return None, [make_issue("out-of-range", raw=f"{value:g}", detail=detail, **loc)]
+            return None, [make_issue("out-of-range", raw=f"{value:g}", detail=detail, **where._asdict())]
     return value, []
 
 
@@ -143,7 +148,7 @@ def check_note(cell: Cell | None, where: Where) -> tuple[str | None, list[Issue]
     if cell is None or cell.value is None or cell.kind == "":
         return None, []
     if cell.formula is not None:
-        return None, [make_issue("formula-in-input", raw=f"={cell.formula}"[:200], **vars(where))]
+        return None, [make_issue("formula-in-input", raw=f"={cell.formula}"[:200], **where._asdict())]
     text = (
         cell.value
         if isinstance(cell.value, str)

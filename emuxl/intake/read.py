@@ -85,7 +85,7 @@ class RawBook:
         """The merged range covering a cell, if any."""
         if sheet not in self._spans:
             self._spans[sheet] = _spans_by_row(self.merged.get(sheet, []))
-        address = cell_address(cell)
+        address = cell_address(cell) if self._spans[sheet] else None
         if address is None:
             return None
         col, row = column_number(address[1]), int(address[2])

@@ -223,7 +223,7 @@ def _take(book: RawBook, reading: Reading, name: str, inp: Input, ind: Indicator
     where = Where(sheet, cell, ind.code, inp.name)
     span = book.merged_over(sheet, cell)
     if span:
-        reading.issues.append(make_issue("merged-input", detail=span, **vars(where)))
+        reading.issues.append(make_issue("merged-input", detail=span, **where._asdict()))
         return None
     if inp.name == "note":
         value, issues = check_note(content, where)
