@@ -67,7 +67,7 @@ class RawBook:
     merged: dict[str, list[str]] = field(default_factory=dict)  # sheet -> ["A1:C1", …]
     modified: str = ""  # dcterms:modified of the core properties
     _refs: dict[str, tuple[str, str] | None] = field(default_factory=dict, repr=False)
-    _spans: dict[str, dict[int, list[Span]]] = field(default_factory=dict, repr=False)
+    _spans: dict[str, dict[str, list[Span]]] = field(default_factory=dict, repr=False)
     memo: dict[Any, Any] = field(default_factory=dict, repr=False)  # derived lookups, per reader
 
     def row(self, sheet: str, number: str) -> dict[str, Cell]:
@@ -85,36 +85,36 @@ class RawBook:
         """The merged range covering a cell, if any."""
         if sheet not in self._spans:
             self._spans[sheet] = _spans_by_row(self.merged.get(sheet, []))
-        address = cell_address(cell) if self._spans[sheet] else None
+        index = self._spans[sheet]
+        if not index:
+            return None
+        address = cell_address(cell)
         if address is None:
             return None
+        spans = index.get(address[2], []) + index.get(TALL, [])
+        if not spans:
+            return None
         col, row = column_number(address[1]), int(address[2])
-        spans = self._spans[sheet].get(row, []) + self._spans[sheet].get(TALL, [])
         return next((t for c1, r1, c2, r2, t in spans if c1 <= col <= c2 and r1 <= row <= r2), None)
 
 
 Span = tuple[int, int, int, int, str]  # first column, first row, last column, last row, "A1:C2"
-TALL = 0  # the key of merged ranges too tall to index row by row
+TALL = ""  # the key of merged ranges too tall to index row by row
 TALL_ROWS = 1000
 
 
-def _spans_by_row(ranges: list[str]) -> dict[int, list[Span]]:
+def _spans_by_row(ranges: list[str]) -> dict[str, list[Span]]:
     """Merged ranges indexed by each row they cover (ranges over many rows under ``TALL``)."""
-    index: dict[int, list[Span]] = {}
+    index: dict[str, list[Span]] = {}
     for text in ranges:
         ends = [cell_address(x) for x in text.split(":")]
         if len(ends) != 2 or ends[0] is None or ends[1] is None:
             continue
         (c1, r1), (c2, r2) = ((column_number(e[1]), int(e[2])) for e in ends)  # type: ignore[index]
         span = (c1, r1, c2, r2, text)
-        for row in range(r1, r2 + 1) if r2 - r1 < TALL_ROWS else [TALL]:
+        for row in [str(r) for r in range(r1, r2 + 1)] if r2 - r1 < TALL_ROWS else [TALL]:
             index.setdefault(row, []).append(span)
     return index
-
-
-def row_number(ref: str) -> str:
-    """The row part of a plain cell reference ("B12" -> "12")."""
-    return ref.lstrip(ascii_uppercase)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -122,6 +122,11 @@ def cell_address(ref: str) -> tuple[str, str, str] | None:
     """A cell reference as ("B12", "B", "12"), from ``B12``, ``b12`` or ``$B$12``; None when it is not one."""
     m = CELL_REF.match(ref.upper())
     return (m.group(1) + m.group(2), m.group(1), m.group(2)) if m else None
+
+
+def row_number(ref: str) -> str:
+    """The row part of a plain cell reference ("B12" -> "12")."""
+    return ref.lstrip(ascii_uppercase)
 
 
 def column_number(letters: str) -> int:
@@ -153,73 +158,75 @@ def _shared_strings(xml: bytes | None) -> list[str]:
     return [_text(si) for si in root.findall("m:si", NS)]
 
 
-def _date_styles(xml: bytes | None) -> list[bool]:
+def _date_styles(xml: bytes | None) -> frozenset[str]:
+    """The style numbers (as written in ``s="…"``) whose number format shows a date or time."""
     if not xml:
-        return []
+        return frozenset()
     root = _parse(xml)
     custom = {}
     for nf in root.findall("m:numFmts/m:numFmt", NS):
         code = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", nf.get("formatCode", "")).lower()
         custom[int(nf.get("numFmtId", "0"))] = not re.search(r"[0#?]", code) and bool(re.search(r"[dmyhs]", code))
-    out = []
-    for xf in root.findall("m:cellXfs/m:xf", NS):
+    out = set()
+    for index, xf in enumerate(root.findall("m:cellXfs/m:xf", NS)):
         fid = int(xf.get("numFmtId", "0"))
-        out.append(fid in DATE_FORMAT_IDS or custom.get(fid, False))
-    return out
+        if fid in DATE_FORMAT_IDS or custom.get(fid, False):
+            out.add(str(index))
+    return frozenset(out)
 
 
-def _cell(el: Any, strings: list[str], dates: list[bool]) -> Cell:
-    kind = el.get("t", "n")
-    formula = raw = node = None
-    for child in el:
-        tag = child.tag
-        if tag == V_TAG:
-            raw = child.text
-        elif tag == F_TAG:
-            formula = child.text or ""
-        elif tag == IS_TAG:
-            node = child
-    style = el.get("s")
-    is_date = bool(style) and style.isdigit() and int(style) < len(dates) and dates[int(style)]
-    if kind == "inlineStr":
-        return Cell(_text(node) if node is not None else "", "s", formula)
-    if raw is None:
-        return Cell(None, "", formula, is_date)
-    if kind == "s":
+def _cell(kind: str, raw: str | None, formula: str | None, inline: Any, is_date: bool, strings: list[str]) -> Cell:
+    """A cell from its type letter, ``<v>`` text, formula text and inline string."""
+    if kind == "s" and raw is not None:
         index = int(raw)
         return Cell(strings[index] if 0 <= index < len(strings) else "", "s", formula)
+    if kind == "inlineStr":
+        return Cell(_text(inline) if inline is not None else "", "s", formula)
+    if raw is None:
+        return Cell(None, "", formula, is_date)
+    if kind == "n":
+        try:
+            return Cell(float(raw), "n", formula, is_date)
+        except ValueError:
+            return Cell(raw, "e", formula)
     if kind == "str":
         return Cell(raw, "s", formula)
     if kind == "b":
         return Cell(raw.strip() in ("1", "true"), "b", formula)
-    if kind == "e":
-        return Cell(raw, "e", formula)
     if kind == "d":
         return Cell(raw, "d", formula, True)
-    try:
-        return Cell(float(raw), "n", formula, is_date)
-    except ValueError:
-        return Cell(raw, "e", formula)
+    return Cell(raw, "e", formula)  # "e", or a type no writer uses
 
 
 def _sheet_cells(
-    xml: bytes, strings: list[str], dates: list[bool]
+    xml: bytes, strings: list[str], date_styles: frozenset[str]
 ) -> tuple[dict[str, Cell], dict[str, dict[str, Cell]], list[str]]:
     """A sheet's cells by reference and by row, and its merged ranges."""
     root = _parse(xml)
     cells: dict[str, Cell] = {}
     rows: dict[str, dict[str, Cell]] = {}
     for el in root.iter(C_TAG):
-        if len(el) == 0:
+        raw = formula = inline = None
+        for child in el:
+            tag = child.tag
+            if tag == V_TAG:
+                raw = child.text
+            elif tag == F_TAG:
+                formula = child.text or ""
+            elif tag == IS_TAG:
+                inline = child
+        if raw is None and formula is None and inline is None:
             continue  # a formatted blank: the same as no cell
         address = cell_address(el.get("r") or "")
-        if address is not None:
-            ref, col, row = address
-            cells[ref] = cell = _cell(el, strings, dates)
-            if row in rows:
-                rows[row][col] = cell
-            else:
-                rows[row] = {col: cell}
+        if address is None:
+            continue
+        ref, col, row = address
+        cell = _cell(el.get("t", "n"), raw, formula, inline, el.get("s") in date_styles, strings)
+        cells[ref] = cell
+        if row in rows:
+            rows[row][col] = cell
+        else:
+            rows[row] = {col: cell}
     merged = [m.get("ref", "") for m in root.iter(f"{M}mergeCell")]
     return cells, rows, merged
 
