@@ -197,17 +197,26 @@ class Catalogue(_Model):
         return [i for s in self.sections for i in s.indicators]
 
     @cached_property
+    def shown(self) -> list[list[Any]]:
+        """The definitions as the form shows them: [section code, title, [[code, title, unit, points, rule], …]]."""
+        return [
+            [s.code, s.title, [[i.code, i.title, i.unit, float(i.points), i.rule] for i in s.indicators]]
+            for s in self.sections
+        ]
+
+    @cached_property
     def fingerprint(self) -> str:
         """A hash over the definitions as shown on the form (code, title, unit, points, rule).
 
         Intake recomputes it from the cells actually in a returned file, so it
         must use exactly what the form shows.
         """
-        shown = [
-            [s.code, s.title, [[i.code, i.title, i.unit, float(i.points), i.rule] for i in s.indicators]]
-            for s in self.sections
-        ]
-        return hashlib.sha256(json.dumps(shown, ensure_ascii=False).encode()).hexdigest()[:16]
+        return shown_fingerprint(self.shown)
+
+
+def shown_fingerprint(shown: list[list[Any]]) -> str:
+    """The fingerprint of definitions as shown on a form (see ``Catalogue.shown``)."""
+    return hashlib.sha256(json.dumps(shown, ensure_ascii=False).encode()).hexdigest()[:16]
 
 
 class Campaign(CampaignFile):

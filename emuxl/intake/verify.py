@@ -7,11 +7,9 @@ the catalogue's fingerprint.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass, field
 
-from ..definitions import Campaign, Indicator
+from ..definitions import Campaign, Indicator, shown_fingerprint
 from ..forms import self_score
 from ..layout import (
     COLUMNS,
@@ -129,7 +127,7 @@ def _shown(cell: Cell | None) -> object:
     return float(cell.value) if cell.kind == "n" else str(cell.value)
 
 
-def _file_fingerprint(book: RawBook) -> str:
+def _file_fingerprint(campaign: Campaign, book: RawBook) -> str:
     """The fingerprint of the catalogue the file's own definition cells show."""
     rows: list[tuple[int, str, str]] = []
     for name in book.names:
@@ -145,7 +143,9 @@ def _file_fingerprint(book: RawBook) -> str:
         elif shown:
             fields = [_shown(cells.get(k)) for k in ("title", "unit", "points", "rule")]
             shown[-1][2].append([code, *fields])  # type: ignore[union-attr]
-    return hashlib.sha256(json.dumps(shown, ensure_ascii=False).encode()).hexdigest()[:16]
+    if shown == campaign.catalogue.shown:
+        return campaign.catalogue.fingerprint
+    return shown_fingerprint(shown)
 
 
 def _definition_diffs(campaign: Campaign, book: RawBook, peer: bool) -> list[Issue]:
@@ -204,7 +204,7 @@ def _verify_structure(campaign: Campaign, book: RawBook, reading: Reading) -> bo
             reading.issues.append(make_issue("old-form-version"))
         reading.issues.extend(_definition_diffs(campaign, book, peer))
         return not reading.issues
-    in_file = _file_fingerprint(book)
+    in_file = _file_fingerprint(campaign, book)
     if in_file == expected:
         return True
     if meta_fp != expected and in_file == meta_fp:
