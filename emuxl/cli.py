@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import shutil
+import sqlite3
 import sys
 from collections import Counter
 from collections.abc import Callable
@@ -19,7 +20,8 @@ from . import report as reporting
 from .definitions import Campaign, load_campaign
 from .demo import write_demo_returns
 from .errors import DefinitionsError, EmuxlError
-from .feedback import write_feedback
+from .feedback import missing_feedback, write_feedback
+from .files import disk_full
 from .forms import form_tasks, write_forms
 from .intake.isolate import DEFAULT_TIMEOUT
 from .store import MISSING, REJECTED, Store
@@ -50,6 +52,12 @@ def reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(1)
         except EmuxlError as e:
             raise click.ClickException(str(e)) from e
+        except (OSError, sqlite3.Error) as e:
+            if disk_full(e, kwargs.get("directory")):
+                raise click.ClickException(
+                    f"the disk is full ({e}); free some space and run again. Files already taken in are kept."
+                ) from e
+            raise
 
     return wrapper
 
@@ -130,7 +138,7 @@ def collect(directory: Path, paths: tuple[Path, ...], jobs: int | None, timeout:
     if total > LARGE_BATCH:
         for result in shown:
             click.echo(describe(result))
-    touched = {r.member for r in results if r.member}
+    touched = {r.member for r in results if r.member} | missing_feedback(campaign)
     written = write_feedback(campaign, touched)
     counts = Counter(r.status for r in results)
     click.echo(", ".join(f"{n} {state}" for state, n in sorted(counts.items())) or "No files found.")

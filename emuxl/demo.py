@@ -7,7 +7,8 @@ import random
 from pathlib import Path
 
 from .definitions import Campaign, Indicator
-from .forms import member_form, peer_form, write_atomic
+from .files import write_atomic
+from .forms import member_form, peer_form
 from .methods import NO, YES, LevelParams, NationalParams, Value, choices_of, inputs_of
 
 MAGNITUDES = {"%": 100.0, "tỷ đồng": 20000.0, "triệu USD": 1500.0, "triệu đồng": 70.0}

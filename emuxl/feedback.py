@@ -13,7 +13,8 @@ from pathlib import Path
 import xlsxwriter
 
 from .definitions import Campaign, Member
-from .forms import FIXED_DATE, write_atomic
+from .files import write_atomic
+from .forms import FIXED_DATE
 from .layout import KIND_MEMBER, KIND_PEER
 from .store import ACCEPTED, MISSING, REJECTED, WITH_ERRORS, WITH_WARNINGS, Row, Store
 
@@ -125,3 +126,10 @@ def write_feedback(campaign: Campaign, codes: Iterable[str]) -> list[Path]:
             write_atomic(path, feedback_workbook(campaign, member, store))
             paths.append(path)
     return paths
+
+
+def missing_feedback(campaign: Campaign) -> set[str]:
+    """Members who returned files but have no feedback workbook (say, a run was killed while writing them)."""
+    with Store(campaign.folder) as store:
+        returned = {row.member for row in store.submissions() if row.member}
+    return {m.code for m in campaign.members if m.code in returned and not feedback_path(campaign, m).exists()}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
@@ -18,6 +17,7 @@ from xlsxwriter.worksheet import Worksheet
 from . import __version__
 from .definitions import Campaign, Indicator, Member
 from .errors import EmuxlError
+from .files import write_atomic
 from .layout import (
     COLUMNS,
     FIRST_ROW,
@@ -48,20 +48,6 @@ def form_path(campaign: Campaign, member: Member, kind: str = KIND_MEMBER) -> Pa
     """Where a member's form is written: ``forms/<code>-<slug>.xlsx`` (peer: ``…-cham-cheo.xlsx``)."""
     suffix = "-cham-cheo" if kind == KIND_PEER else ""
     return campaign.folder / "forms" / f"{member.code}-{member.slug}{suffix}.xlsx"
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write bytes to a temporary file beside ``path`` and rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            os.fchmod(f.fileno(), 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def self_score(indicator: Indicator, values: Mapping[str, Value]) -> float | None:

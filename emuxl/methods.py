@@ -11,8 +11,10 @@ order, so a spreadsheet program's recalculated value equals Python's.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -55,10 +57,24 @@ class Score:
 
 @dataclass(frozen=True)
 class Cluster:
-    """What cluster-wide methods need to know about the other members."""
+    """What cluster-wide methods need to know about the other members.
+
+    One Cluster serves every member of an indicator: its aggregates are
+    computed once, so scoring stays linear in the number of members.
+    """
 
     values: Sequence[Mapping[str, Value]] = ()  # every member's inputs, own included
     peer_scores: Sequence[float] = ()  # scores others gave this member (own excluded)
+
+    @cached_property
+    def best_ratio(self) -> float | None:
+        """The best actual / plan of the cluster, or None when nobody has one."""
+        return max((x for x in map(plan_ratio, self.values) if x is not None), default=None)
+
+    @cached_property
+    def actuals(self) -> list[float]:
+        """Every member's actual that is a number, sorted."""
+        return sorted(v for v in (num(m.get("actual")) for m in self.values) if v is not None)
 
 
 @dataclass(frozen=True)
@@ -207,7 +223,7 @@ def _leader_score(values: Mapping[str, Value], p: LeaderParams, points: float, c
     r = plan_ratio(values)
     if r is None:
         return Score(0.0, "kế hoạch phải lớn hơn 0 → 0 điểm", "plan-not-positive")
-    best = max([x for x in map(plan_ratio, c.values) if x is not None] + [r])
+    best = max(r, c.best_ratio if c.best_ratio is not None else r)
     if r < 1:
         score = max(0.0, points * p.at_plan * r)
     elif r >= best:
@@ -251,15 +267,16 @@ class RankParams(_Params):
         return self
 
 
-def _rank_of(x: float, others: Sequence[float], higher: bool) -> int:
-    return 1 + sum(1 for o in others if (o > x if higher else o < x))
+def _rank_of(x: float, ordered: Sequence[float], higher: bool) -> int:
+    """1 + how many of the (sorted) values are strictly better than x."""
+    return 1 + (len(ordered) - bisect_right(ordered, x) if higher else bisect_left(ordered, x))
 
 
 def _rank_score(values: Mapping[str, Value], p: RankParams, points: float, c: Cluster) -> Score:
     got = _need(values, ["actual"])
     if isinstance(got, Score):
         return got
-    everyone = [v for v in (num(m.get("actual")) for m in c.values) if v is not None]
+    everyone = c.actuals
     rank = _rank_of(got[0], everyone, p.higher_is_better)
     share = p.shares[rank - 1] if rank <= len(p.shares) else p.rest
     score = points * share

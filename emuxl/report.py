@@ -21,7 +21,7 @@ from typing import Any
 from . import resources
 from .definitions import Campaign, Indicator
 from .errors import ReportError
-from .forms import write_atomic
+from .files import write_atomic
 from .intake.isolate import Failure, run_isolated
 from .methods import num
 from .ranking import FLAG, MERIT

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .definitions import Campaign
-from .forms import write_atomic
+from .files import write_atomic
 from .layout import KIND_MEMBER, KIND_PEER
 from .ranking import AWARD_VI, Ranking, rank
 from .scoring import Adjustment, Inputs, PeerScores, Scorecard, explain, score

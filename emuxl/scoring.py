@@ -70,14 +70,11 @@ def peer_scores_for(member: str, indicator: str, peer: PeerScores) -> list[float
     return [x for x in map(num, given) if x is not None]
 
 
-def _cell(ind: Indicator, member: str, inputs: Inputs, peer: PeerScores) -> Cell:
+def _cell(ind: Indicator, member: str, inputs: Inputs, peer: PeerScores, shared: Cluster) -> Cell:
     values = inputs.get(member, {}).get(ind.code, {})
     if member not in inputs and ind.method != "peer":
         return Cell(ind.code, 0.0, "chưa nộp biểu → 0 điểm", "not-submitted")
-    cluster = Cluster(
-        values=[inputs[m].get(ind.code, {}) for m in inputs] if ind.spec.cluster_wide else (),
-        peer_scores=peer_scores_for(member, ind.code, peer) if ind.method == "peer" else (),
-    )
+    cluster = Cluster(peer_scores=peer_scores_for(member, ind.code, peer)) if ind.method == "peer" else shared
     result = ind.spec.score(values, ind.settings, ind.points, cluster)
     return Cell(ind.code, result.points, result.explanation, result.issue)
 
@@ -97,12 +94,16 @@ def score(
     peer = peer or {}
     latest = {(a.member, a.indicator): a for a in adjustments or []}
     cards: dict[str, Scorecard] = {}
+    clusters = {  # one per indicator, shared by every member
+        ind.code: Cluster(values=[inputs[m].get(ind.code, {}) for m in inputs] if ind.spec.cluster_wide else ())
+        for ind in campaign.catalogue.indicators
+    }
     for member in campaign.member_codes:
         card = Scorecard(member, submitted=member in inputs)
         for section in campaign.catalogue.sections:
             base: list[float] = []
             for ind in section.indicators:
-                cell = _cell(ind, member, inputs, peer)
+                cell = _cell(ind, member, inputs, peer, clusters[ind.code])
                 adj = latest.get((member, ind.code))
                 if adj:
                     cell = Cell(cell.indicator, cell.computed, cell.explanation, cell.issue, adj)

@@ -8,6 +8,7 @@ matrix) and *Giải trình* (every explanation, adjustment and tie-break).
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -57,6 +58,46 @@ class Written:
     expected: dict[tuple[str, str], float] = field(default_factory=dict)
 
 
+CLASSIC_FUNCTIONS = frozenset(
+    {
+        "ABS",
+        "AND",
+        "CHOOSE",
+        "COUNT",
+        "COUNTIF",
+        "IF",
+        "IFERROR",
+        "INT",
+        "ISBLANK",
+        "ISNUMBER",
+        "MAX",
+        "MIN",
+        "NOT",
+        "OR",
+        "RANK",
+        "ROUND",
+        "SUM",
+        "SUMPRODUCT",
+        "TRIM",
+    }
+)
+FUNCTION = re.compile(r"([A-Za-z_][A-Za-z0-9._]*)\(")
+
+
+class FormulaSheet(Worksheet):
+    """XlsxWriter's worksheet, minus its ~30 rewriting passes over formulas that need none.
+
+    XlsxWriter rewrites future and dynamic-array functions (``_xlfn.`` prefixes);
+    a formula made only of Excel 2007 functions is stored as written, which is
+    what the ranking workbook's hundreds of thousands of formulas are.
+    """
+
+    def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
+        if "{" not in formula and "_xlfn." not in formula and CLASSIC_FUNCTIONS.issuperset(FUNCTION.findall(formula)):
+            return formula[1:] if formula.startswith("=") else formula
+        return str(super()._prepare_formula(formula, expand_future_functions))
+
+
 class _Book:
     def __init__(self, campaign: Campaign):
         self.buffer = io.BytesIO()
@@ -92,7 +133,7 @@ class _Book:
         self.expected: dict[tuple[str, str], float] = {}
 
     def sheet(self, name: str, widths: list[float], freeze: tuple[int, int]) -> Worksheet:
-        ws = self.wb.add_worksheet(name)
+        ws = self.wb.add_worksheet(name, worksheet_class=FormulaSheet)
         for col, width in enumerate(widths):
             ws.set_column(col, col, width)
         ws.freeze_panes(*freeze)

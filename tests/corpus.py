@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import random
 import re
+import sqlite3
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -241,3 +242,23 @@ def build_corpus(campaign: Campaign, folder: Path, variant: Callable[..., Campai
         m2.code,
     )
     return cases
+
+
+def many_forms(campaign: Campaign, folder: Path, n: int) -> None:
+    """n plausible filled member forms (members in turn) written into a folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(5)
+    for i in range(n):
+        m = campaign.members[i % len(campaign.members)]
+        (folder / f"{i:03d}-{m.code}.xlsx").write_bytes(member_form(campaign, m, plausible_values(campaign, rng)))
+
+
+def check_store(folder: Path, expected_files: int) -> None:
+    """The store passes SQLite's integrity check and holds each file once, whole."""
+    db = sqlite3.connect(folder / "emuxl.db")
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    subs = db.execute("SELECT COUNT(*), COUNT(DISTINCT sha256) FROM submissions").fetchone()
+    assert subs == (expected_files, expected_files)
+    per_sub = db.execute("SELECT submission_id, COUNT(*) FROM cell_values GROUP BY submission_id").fetchall()
+    assert len(per_sub) == expected_files and len({n for _, n in per_sub}) == 1  # every file whole, none half
+    db.close()

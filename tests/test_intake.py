@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from corpus import build_corpus
+from corpus import build_corpus, check_store, many_forms
 
 from emuxl.cli import main
 from emuxl.definitions import Campaign, Member, load_campaign
@@ -245,28 +245,10 @@ def test_feedback_workbook_lists_issues_as_plain_strings(corpus) -> None:
 # ------------------------------------------------------------------ failure injection
 
 
-def _many_forms(campaign: Campaign, folder: Path, n: int) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    rng = random.Random(5)
-    for i in range(n):
-        m = campaign.members[i % len(campaign.members)]
-        (folder / f"{i:03d}-{m.code}.xlsx").write_bytes(member_form(campaign, m, plausible_values(campaign, rng)))
-
-
-def _check_store(folder: Path, expected_files: int) -> None:
-    db = sqlite3.connect(folder / "emuxl.db")
-    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    subs = db.execute("SELECT COUNT(*), COUNT(DISTINCT sha256) FROM submissions").fetchone()
-    assert subs == (expected_files, expected_files)
-    per_sub = db.execute("SELECT submission_id, COUNT(*) FROM cell_values GROUP BY submission_id").fetchall()
-    assert len(per_sub) == expected_files and len({n for _, n in per_sub}) == 1  # every file whole, none half
-    db.close()
-
-
 def test_killed_import_then_rerun(sample: Path) -> None:
     """kill -9 in the middle of a run leaves a consistent store; a re-run finishes the job."""
     campaign = load_campaign(sample)
-    _many_forms(campaign, sample / "inbox", 45)  # under LARGE_BATCH: a line per file
+    many_forms(campaign, sample / "inbox", 45)  # under LARGE_BATCH: a line per file
     cmd = [sys.executable, "-m", "emuxl", "collect", str(sample), "--jobs", "1"]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, start_new_session=True, env=env)
@@ -283,14 +265,14 @@ def test_killed_import_then_rerun(sample: Path) -> None:
     assert 0 < taken < 45, "the kill must land in the middle of the run"
     done = subprocess.run(cmd, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    _check_store(sample, 45)
+    check_store(sample, 45)
 
 
 def test_two_concurrent_runs_on_overlapping_files(sample: Path) -> None:
     """Two collect runs at once on overlapping files: nothing lost, nothing duplicated."""
     campaign = load_campaign(sample)
-    _many_forms(campaign, sample / "a", 30)
-    _many_forms(campaign, sample / "b", 30)  # the same 30 forms again, byte for byte
+    many_forms(campaign, sample / "a", 30)
+    many_forms(campaign, sample / "b", 30)  # the same 30 forms again, byte for byte
     runs = [
         subprocess.Popen(
             [sys.executable, "-m", "emuxl", "collect", str(sample), str(sample / d), "--jobs", "1"],
@@ -303,7 +285,7 @@ def test_two_concurrent_runs_on_overlapping_files(sample: Path) -> None:
     for run in runs:
         _, err = run.communicate(timeout=300)
         assert run.returncode == 0, err
-    _check_store(sample, 30)
+    check_store(sample, 30)
 
 
 # ------------------------------------------------------------------ LibreOffice, the real client

@@ -42,7 +42,8 @@ def _limit_memory(extra: int) -> None:
         pass  # no limit where the platform has none
 
 
-def _serve(func: Callable[[Any], Any], conn: Connection, memory: int) -> None:
+def _serve(func: Callable[[Any], Any], conn: Connection, memory: int, parent_end: Connection) -> None:
+    parent_end.close()  # so that when the caller dies, however, recv() ends instead of waiting forever
     faulthandler.disable()  # a crash is reported as a Failure, not as a stack dump on the terminal
     _limit_memory(memory)
     while True:
@@ -66,7 +67,7 @@ class _Worker:
 
     def __init__(self, ctx: Any, func: Callable[[Any], Any], memory: int):
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_serve, args=(func, child, memory), daemon=True)
+        self.process = ctx.Process(target=_serve, args=(func, child, memory, self.conn), daemon=True)
         gc.freeze()  # the child neither scans nor copies the parent's objects when it collects
         try:
             self.process.start()

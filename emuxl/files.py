@@ -1,0 +1,78 @@
+"""Writing output files safely: atomically, never over a file someone has open, clearly when the disk is full.
+
+A killed run leaves the previous file whole: the bytes go to a temporary file
+beside the target, which is renamed into place only once fully written.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from .errors import EmuxlError
+
+
+class FileInUse(EmuxlError):
+    """The output file is open in Excel or LibreOffice, which would lose or block the new version."""
+
+
+class DiskFull(EmuxlError):
+    """There is no space left where an output goes."""
+
+
+def lock_files(path: Path) -> list[Path]:
+    """The lock files Excel (``~$name``) and LibreOffice (``.~lock.name#``) keep beside a file they have open."""
+    candidates = [path.with_name(f"~${path.name}"), path.with_name(f".~lock.{path.name}#")]
+    return [p for p in candidates if p.exists()]
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write bytes to a temporary file beside ``path`` and rename it into place.
+
+    Refuses to replace a file open in Excel or LibreOffice, and turns a full
+    disk into ``DiskFull``; either way the previous file is left as it was.
+    """
+    locks = lock_files(path)
+    if locks:
+        raise FileInUse(
+            f"{path} is open in Excel or LibreOffice (lock file {locks[0].name}); close it and run again."
+            f" If it is not open anywhere, delete the stale lock file {locks[0]}."
+        )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as e:
+        raise _disk_error(e, path) from e
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            os.fchmod(f.fileno(), 0o644)
+        os.replace(tmp, path)
+    except BaseException as e:
+        Path(tmp).unlink(missing_ok=True)
+        if isinstance(e, OSError):
+            raise _disk_error(e, path) from e
+        raise
+
+
+def _disk_error(e: OSError, path: Path) -> Exception:
+    if e.errno in (errno.ENOSPC, errno.EDQUOT):
+        return DiskFull(f"cannot write {path}: the disk is full ({e.strerror}); free some space and run again.")
+    return e
+
+
+LOW_SPACE = 1024 * 1024  # bytes: below this, SQLite's "disk I/O error" means a full disk
+
+
+def disk_full(e: Exception, folder: Path | None = None) -> bool:
+    """Whether an error (an OSError, or SQLite's own) means the disk holding ``folder`` is full."""
+    if isinstance(e, OSError):
+        return e.errno in (errno.ENOSPC, errno.EDQUOT)
+    if "disk is full" in str(e):
+        return True
+    if "disk I/O error" in str(e) and folder is not None and folder.exists():
+        return shutil.disk_usage(folder).free < LOW_SPACE  # SQLite could not grow its shared-memory file
+    return False

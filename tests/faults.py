@@ -1,0 +1,64 @@
+"""Run emuxl's command line and kill -9 the process at a chosen point of its work.
+
+    python tests/faults.py POINT N emuxl-arguments...
+
+The N-th time the program reaches POINT, it sends itself SIGKILL: no cleanup,
+no ``finally``, exactly what a power cut or the OOM killer does. The points
+are found with ``sys.setprofile``, so emuxl's code carries no test hooks.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from types import FrameType
+from typing import Any
+
+
+def _in_write_atomic(frame: FrameType, arg: Any, folder: str) -> bool:
+    return (
+        frame.f_code.co_name == "write_atomic"
+        and getattr(arg, "__name__", "") == "write"
+        and folder in str(frame.f_locals.get("path", ""))
+    )
+
+
+POINTS = {
+    # the collecting process is about to archive a file's bytes
+    "before-archive": lambda frame, event, arg: event == "call" and frame.f_code.co_name == "archive",
+    # a file's values are inserted, its transaction not yet committed
+    "mid-transaction": lambda frame, event, arg: (
+        event == "c_return"
+        and getattr(arg, "__name__", "") == "executemany"
+        and frame.f_code.co_name == "add_submission"
+    ),
+    # a feedback workbook is being written
+    "feedback": lambda frame, event, arg: event == "c_call" and _in_write_atomic(frame, arg, "feedback"),
+    # ranking.xlsx is being written
+    "ranking": lambda frame, event, arg: event == "c_call" and _in_write_atomic(frame, arg, "ranking.xlsx"),
+}
+
+
+def main() -> None:
+    point, nth, args = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+    matches = POINTS[point]
+    seen = 0
+    parent = os.getpid()
+
+    def profile(frame: FrameType, event: str, arg: Any) -> None:
+        nonlocal seen
+        if os.getpid() == parent and matches(frame, event, arg):
+            seen += 1
+            if seen == nth:
+                sys.stdout.flush()
+                os.kill(os.getpid(), signal.SIGKILL)
+
+    from emuxl.cli import main as cli
+
+    sys.setprofile(profile)
+    cli(args, prog_name="emuxl")
+
+
+if __name__ == "__main__":
+    main()
