@@ -192,7 +192,7 @@ def run_scale(root: Path, members: int, indicators: int, jobs: int) -> dict[str,
     after = measured(lambda: read_every_member(paths))
     out["collect"] = (ours, Stage((before.seconds + after.seconds) / 2, max(before.peak, after.peak)))
     ours = measured(lambda: len(write_ranking(campaign).cards))
-    values, rows = ranking_values(campaign)
+    values, rows = measured(lambda: ranking_values(campaign)).value  # in a child: this process stays small
     out["rank"] = (ours, measured(lambda: bare_ranking(values, rows, root / "bare-ranking.xlsx")))
     templates = resources.bundled_templates()
     out["report"] = (measured(lambda: len(render_reports(compute(campaign), templates))), None)

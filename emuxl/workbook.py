@@ -104,7 +104,9 @@ class _Book:
         self.wb = xlsxwriter.Workbook(
             self.buffer,
             {
-                "in_memory": True,
+                # rows go to temporary files as each sheet moves past them (every sheet is
+                # written top to bottom): memory stays flat at national scale
+                "constant_memory": True,
                 "strings_to_formulas": False,
                 "strings_to_urls": False,
                 "default_format_properties": {"font_name": "Times New Roman", "font_size": 12},
@@ -333,11 +335,11 @@ def _summary(
     heads = ["Hạng", "Mã", "Đơn vị"] + [f"Phần {s.code}" for s in sections]
     heads += ["Điểm thưởng", "Điểm trừ", "Tổng điểm", "Tổng (làm tròn)", "Đề nghị khen thưởng", "Ghi chú"]
     widths = [6, 6, 16] + [10] * len(sections) + [10, 10, 12, 12, 26, 60]
+    ws.write_string(0, 0, f"TỔNG HỢP KẾT QUẢ CHẤM ĐIỂM THI ĐUA NĂM {campaign.year}", book.title)
+    ws.write_string(1, 0, campaign.cluster)
     for col, (h, w) in enumerate(zip(heads, widths, strict=True)):
         ws.set_column(col, col, w)
         ws.write_string(HEAD_ROW, col, h, book.head)
-    ws.write_string(0, 0, f"TỔNG HỢP KẾT QUẢ CHẤM ĐIỂM THI ĐUA NĂM {campaign.year}", book.title)
-    ws.write_string(1, 0, campaign.cluster)
     bonus_ids = [i.code for i in campaign.catalogue.indicators if i.spec.role == "bonus"]
     penalty_ids = [i.code for i in campaign.catalogue.indicators if i.spec.role == "penalty"]
     row = HEAD_ROW + 1

@@ -103,8 +103,16 @@ def _saved_at(modified: str, path: Path) -> str:
 
 
 def _read_and_verify(campaign: Campaign, path: str) -> tuple[Reading, str]:
-    """Worker side: sniff the archived file, parse it, verify and extract it; plain data goes back."""
-    container = sniff_container(Path(path).read_bytes())
+    """Worker side: read the archived file; plain data goes back."""
+    return read_and_verify(campaign, Path(path).read_bytes())
+
+
+def read_and_verify(campaign: Campaign, data: bytes) -> tuple[Reading, str]:
+    """Sniff a returned file's bytes, parse them, verify and extract the form: its reading and save time.
+
+    Every problem, however hostile the bytes, comes back as an issue in the reading.
+    """
+    container = sniff_container(data)
     if container.zip is None:
         return Reading(issues=[container.rejected or make_issue("not-a-workbook")]), ""
     notes = [make_issue("macros-ignored")] if container.macros else []
@@ -255,4 +263,4 @@ def unidentified(campaign: Campaign) -> list[tuple[str, str, str]]:
         ]
 
 
-__all__ = ["FileResult", "MemberStatus", "collect", "member_status", "unidentified"]
+__all__ = ["FileResult", "MemberStatus", "collect", "member_status", "read_and_verify", "unidentified"]
