@@ -51,8 +51,12 @@ class Office:
         self.home = Path(tempfile.mkdtemp(prefix="emuxl-lo-"))
         (self.home / "user").mkdir()
         (self.home / "user" / "registrymodifications.xcu").write_text(PROFILE)
+        self.process = self._start()
+
+    def _start(self) -> subprocess.Popen:
+        """Start soffice listening on a fresh private pipe."""
         self.pipe = f"emuxl_{uuid.uuid4().hex[:12]}"
-        self.process = subprocess.Popen(
+        return subprocess.Popen(
             [
                 "soffice",
                 f"-env:UserInstallation={self.home.as_uri()}",
@@ -69,22 +73,45 @@ class Office:
         )
 
     def run(self, actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Carry out actions (open, fill by name, recalculate, read, save) in LibreOffice."""
+        """Carry out actions (open, fill by name, recalculate, read, save) in LibreOffice.
+
+        If LibreOffice itself dies under the driver (the bridge then takes the driver down
+        with a signal and no message), it is restarted once and the job run again; a job
+        that fails with a message fails the test at once.
+        """
         job = self.home / f"job-{uuid.uuid4().hex[:8]}.json"
         job.write_text(json.dumps(actions), encoding="utf-8")
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
-        done = subprocess.run(
-            [SYSTEM_PYTHON, str(DRIVER), self.pipe, str(job)], capture_output=True, text=True, timeout=300, env=env
-        )
-        if done.returncode != 0:
-            raise RuntimeError(f"LibreOffice driver failed:\n{done.stderr}")
+        done = self._drive(job)
+        if done.returncode != 0 and (done.returncode < 0 or self.process.poll() is not None):
+            first = self._describe(done)
+            self._stop()
+            self.process = self._start()
+            done = self._drive(job)
+            if done.returncode != 0:
+                raise RuntimeError(f"LibreOffice driver failed twice:\n{first}\n{self._describe(done)}")
+        elif done.returncode != 0:
+            raise RuntimeError(f"LibreOffice driver failed:\n{self._describe(done)}")
         return json.loads(done.stdout)
 
-    def close(self) -> None:
-        """Stop LibreOffice and remove its profile."""
+    def _drive(self, job: Path) -> subprocess.CompletedProcess:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+        return subprocess.run(
+            [SYSTEM_PYTHON, str(DRIVER), self.pipe, str(job)], capture_output=True, text=True, timeout=300, env=env
+        )
+
+    def _describe(self, done: subprocess.CompletedProcess) -> str:
+        office = "running" if self.process.poll() is None else f"exited with {self.process.returncode}"
+        return f"driver exit {done.returncode}, soffice {office}\n{done.stderr[-3000:]}"
+
+    def _stop(self) -> None:
         self.process.terminate()
         try:
             self.process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             self.process.kill()
+            self.process.wait()
+
+    def close(self) -> None:
+        """Stop LibreOffice and remove its profile."""
+        self._stop()
         shutil.rmtree(self.home, ignore_errors=True)
