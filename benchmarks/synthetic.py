@@ -40,6 +40,7 @@ def synthetic_campaign(folder: Path, members: int, indicators: int) -> None:
         "year": 2026,
         "members": [{"code": f"{n:05d}", "name": f"Xã Số {n}"} for n in range(1, members + 1)],
         "chair": "00001",
+        "report": {"member_noun": "xã"},
     }
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "campaign.yaml").write_text(yaml.safe_dump(campaign, allow_unicode=True), encoding="utf-8")

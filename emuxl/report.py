@@ -238,20 +238,44 @@ def environment() -> Any:
 # ------------------------------------------------------------------ rendering, isolated
 
 
+CHART_BARS = 30  # more bars than this and the names cannot be read on an A4 page
+
+
+def chart_rows(context: dict[str, Any]) -> tuple[list[dict[str, Any]], str]:
+    """The ranking rows the chart shows (the leading CHART_BARS, in rank order) and its title."""
+    rows = context["ranking"]
+    title = f"Tổng điểm thi đua năm {context['year']}"
+    if len(rows) > CHART_BARS:
+        noun = context["report"]["member_noun"]
+        title += f": {CHART_BARS} {noun} dẫn đầu (trong tổng số {len(rows)} {noun})"
+    return rows[:CHART_BARS], title
+
+
 def _chart(context: dict[str, Any], folder: Path) -> Path:
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
 
-    rows = context["ranking"]
+    rows, title = chart_rows(context)
     fig, ax = plt.subplots(figsize=(8, 3.6), dpi=150)
-    ax.bar([r["name"] for r in rows], [r["total_value"] for r in rows], color="#2F5597")
+    # positions, not names, on the axis: two communes of the same name stay two bars
+    ax.bar(range(len(rows)), [r["total_value"] for r in rows], color="#2F5597")
+    ax.set_xticks(range(len(rows)), [r["name"] for r in rows], rotation=45, ha="right")
+    upright = len(rows) > 12  # side by side, the figures of more bars would overlap
     for i, r in enumerate(rows):
-        ax.text(i, r["total_value"], r["total"], ha="center", va="bottom", fontsize=7)
-    ax.set_title(f"Tổng điểm thi đua năm {context['year']}", fontsize=10)
-    ax.tick_params(axis="x", labelrotation=45, labelsize=8)
-    ax.set_ylim(0, max([r["total_value"] for r in rows] + [1]) * 1.12)
+        ax.text(
+            i,
+            r["total_value"],
+            f" {r['total']}" if upright else r["total"],
+            ha="center",
+            va="bottom",
+            fontsize=7,
+            rotation=90 if upright else 0,
+        )
+    ax.set_title(title, fontsize=10)
+    ax.tick_params(axis="x", labelsize=8)
+    ax.set_ylim(0, max([r["total_value"] for r in rows] + [1]) * (1.25 if upright else 1.12))
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     path = folder / "chart.png"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import json
 import random
 import shutil
 import subprocess
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -19,7 +21,7 @@ from emuxl.definitions import Campaign, load_campaign
 from emuxl.demo import plausible_peer_scores, plausible_values
 from emuxl.errors import ReportError
 from emuxl.ranking import rank
-from emuxl.report import build_context, lint_template, render_reports, template_paths
+from emuxl.report import build_context, chart_rows, lint_template, render_reports, template_paths
 from emuxl.results import Results
 from emuxl.scoring import score
 from emuxl.vnformat import join, long_date, number, percent
@@ -135,6 +137,43 @@ def test_ampersand_and_angle_bracket_survive(tmp_path: Path) -> None:
     result = results_for(campaign)
     done = render_reports(result, template_paths(campaign))
     assert any("Đơn vị Hai & <Ba>" in t for d in done for t in texts(d.docx))
+
+
+def _bars(png: bytes) -> int:
+    """How many bars a chart has: runs of the bar colour along a row just above the axis."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    bar = (0x2F, 0x55, 0x97)
+    for y in range(image.height - 1, 0, -1):  # the lowest row that crosses a bar
+        row = [image.getpixel((x, y)) == bar for x in range(image.width)]
+        if any(row):
+            return sum(1 for x in range(1, len(row)) if row[x] and not row[x - 1]) + row[0]
+    return 0
+
+
+def test_large_cluster_chart_shows_the_leaders_and_the_annex_everyone(tmp_path: Path) -> None:
+    """45 communes, 15 names three times over: the chart has 30 bars (namesakes apart), the annex 45 rows."""
+    folder = tmp_path / "big"
+    shutil.copytree(SMALL, folder)
+    members = "".join(f'  - {{code: "{n:02d}", name: "Xã Số {n % 15 + 1}"}}\n' for n in range(1, 46))
+    text = (folder / "campaign.yaml").read_text(encoding="utf-8")
+    start, end = text.index("members:\n"), text.index("chair:")
+    (folder / "campaign.yaml").write_text(
+        text[:start] + "members:\n" + members + text[end:] + "report: {member_noun: xã}\n", encoding="utf-8"
+    )
+    campaign = load_campaign(folder)
+    result = results_for(campaign)
+    context = build_context(result, date(2025, 1, 15))
+    rows, title = chart_rows(context)
+    assert [r["rank"] for r in rows] == sorted(r["rank"] for r in context["ranking"])[:30]
+    assert title.endswith("30 xã dẫn đầu (trong tổng số 45 xã)")
+    done = render_reports(result, template_paths(campaign), today=date(2025, 1, 15))
+    with zipfile.ZipFile(done[0].docx) as zf:
+        (image,) = [n for n in zf.namelist() if n.startswith("word/media/")]
+        assert _bars(zf.read(image)) == 30  # 30 rows share at most 15 names: bars by name would merge
+    annex = [t for t in texts(done[0].docx) if t.startswith("Xã Số ")]
+    assert sorted(set(annex)) == sorted(f"Xã Số {n}" for n in range(1, 16)) and len(annex) >= 45
 
 
 def _template_with(tmp_path: Path, paragraph: str) -> Path:
