@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -53,3 +54,11 @@ def timed(func: Callable[..., Any], *args: Any) -> float:
     start = time.perf_counter()
     func(*args)
     return time.perf_counter() - start
+
+
+def forget_collected(folder: Path) -> None:
+    """Remove what ``collect`` wrote (store, archive, feedback), so the next run starts afresh."""
+    for path in folder.glob("emuxl.db*"):
+        path.unlink()
+    for sub in ("archive", "out"):
+        shutil.rmtree(folder / sub, ignore_errors=True)
