@@ -132,6 +132,7 @@ class _Book:
         self.pct = add({"border": 1, "num_format": "0.00%"})
         self.bold_num = add({"border": 1, "bold": True, "num_format": "#,##0.00"})
         self.blank = add({"border": 1, "bg_color": "#F2F2F2"})
+        self.not_applicable = add({"border": 1, "bg_color": "#F2F2F2"})  # a conditional format's own
         self.expected: dict[tuple[str, str], float] = {}
 
     def sheet(self, name: str, widths: list[float], freeze: tuple[int, int]) -> Worksheet:
@@ -223,8 +224,6 @@ def _detail_block(
         ws.write_string(r, COL["member"], member.code, book.text)
         ws.write_string(r, COL["name"], member.name, book.text)
         refs: dict[str, str] = {}
-        for key, _t, _w in DETAIL_COLUMNS[4:14]:
-            ws.write_blank(r, COL[key], None, book.blank)
         for name in names:
             col = COL["result"] if name in RESULT_INPUTS else COL[name]
             _write_value(ws, r, col, values.get(name), book)
@@ -236,8 +235,6 @@ def _detail_block(
             ws.write_formula(r, COL["ratio"], text, book.pct, ratio_value if ratio_value is not None else "")
             if ratio_value is not None:
                 book.expected[(ws.name, xl_rowcol_to_cell(r, COL["ratio"]))] = ratio_value
-        else:
-            ws.write_blank(r, COL["ratio"], None, book.blank)
         spec = Refs(
             inputs=refs,
             column={"actual": column_range("actual")},
@@ -280,6 +277,11 @@ def ranking_workbook(
     for ind in campaign.catalogue.indicators:
         row, finals[ind.code] = _detail_block(book, detail, row, ind, campaign, inputs, cards, peer_ranges)
     detail.autofilter(HEAD_ROW, 0, row - 1, len(DETAIL_COLUMNS) - 1)
+    # inputs an indicator does not have stay unwritten and show grey: one rule, not a cell each
+    # (at national scale that is 1.5 million cells fewer)
+    detail.conditional_format(
+        HEAD_ROW + 1, COL["plan"], row - 1, COL["ratio"], {"type": "blanks", "format": book.not_applicable}
+    )
 
     subtotal_cells: dict[str, dict[str, str]] = {}
     for section in campaign.catalogue.sections:

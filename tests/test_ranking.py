@@ -7,6 +7,7 @@ import random
 import shutil
 from pathlib import Path
 
+import openpyxl
 import pytest
 from click.testing import CliRunner
 from conftest import edit
@@ -295,6 +296,13 @@ def test_rank_command_json_and_workbook(sample: Path) -> None:
     )
     assert [m["rank"] for m in data["members"]] == sorted(m["rank"] for m in data["members"])
     assert len(data["proposed"]["flag"]) <= 2 and data["next_chair"] == "95"
+    detail = openpyxl.load_workbook(sample / "out" / "ranking.xlsx")["Chi tiết"]
+    head = {c.value: c.column_letter for c in detail[4]}
+    row = next(c.row for c in detail["A"] if c.value == "A01")  # a plan indicator: no accident counts
+    assert detail[f"{head['Kế hoạch']}{row}"].value is not None and detail[f"{head['Số vụ']}{row}"].value is None
+    (rule_range,) = [r for r in detail.conditional_formatting if f"{head['Số vụ']}{row}" in r.sqref]
+    (rule,) = rule_range.rules
+    assert rule.type == "containsBlanks" and rule.dxf.fill.bgColor.rgb.endswith("F2F2F2")  # shown "not applicable"
 
 
 def test_adjust_refuses_unknown_indicator(sample: Path) -> None:
