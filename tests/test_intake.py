@@ -338,3 +338,29 @@ def test_accepting_a_vietnamese_number(sample: Path) -> None:
     assert compute(campaign).cards["80"].cells["A03"].points == pytest.approx(48.46)
     again = runner.invoke(main, ["accept", str(sample), "82", "--by", "x"])
     assert again.exit_code == 1 and "no accepted form" in again.output
+
+
+def test_sheet_head_reads_what_the_whole_sheet_holds(sample: Path) -> None:
+    """Parsing a sheet only up to its validations gives the same cells; odd shapes are read whole."""
+    import io
+    import zipfile
+
+    from emuxl.intake.read import _sheet_cells, sheet_head
+
+    campaign = load_campaign(sample)
+    form = member_form(campaign, campaign.members[0], plausible_values(campaign, random.Random(4)))
+    with zipfile.ZipFile(io.BytesIO(form)) as zf:
+        names = [n for n in zf.namelist() if n.startswith("xl/worksheets/")]
+        sheet = max((zf.read(n) for n in names), key=len)
+    head = sheet_head(sheet)
+    assert head is not None and len(head) < len(sheet) / 2  # the form's validations are most of its XML
+    whole = _sheet_cells(sheet, [], frozenset())
+    assert _sheet_cells(head, [], frozenset()) == whole
+    tail = sheet.index(b"<dataValidations")
+    merges_late = sheet[:tail] + b'<mergeCells count="1"><mergeCell ref="F9:G9"/></mergeCells>' + sheet[tail:]
+    assert sheet_head(merges_late) is None  # out of the schema's order: read whole, the merge is seen
+    assert "F9:G9" in _sheet_cells(merges_late, [], frozenset())[2]
+    end = sheet.index(b"</mergeCells>") + len(b"</mergeCells>")
+    commented = sheet[:end] + b"<!-- <dataValidations -->" + sheet[end:]
+    assert sheet_head(commented) is not None  # a cut inside a comment does not parse ...
+    assert _sheet_cells(commented, [], frozenset()) == whole  # ... so the whole sheet is read

@@ -10,12 +10,12 @@ only after ``read_parts`` has refused any DTD or entity declaration.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from functools import lru_cache
 from posixpath import join, normpath
 from string import ascii_uppercase
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 from zipfile import ZipFile
 
 from lxml import etree
@@ -25,6 +25,9 @@ from .sniff import read_parts
 
 # read_parts has already refused any DTD; the parser is locked down all the same.
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+
+
+T = TypeVar("T")
 
 
 def _parse(xml: bytes) -> Any:
@@ -159,9 +162,13 @@ def _shared_strings(xml: bytes | None) -> list[str]:
 
 
 def _date_styles(xml: bytes | None) -> frozenset[str]:
+    """The style numbers whose number format shows a date or time (remembered for parts seen before)."""
+    return _remembered(_styles_dates, xml) if xml else frozenset()
+
+
+@lru_cache(maxsize=4)  # files from one campaign mostly share their styles part byte for byte
+def _styles_dates(xml: bytes) -> frozenset[str]:
     """The style numbers (as written in ``s="…"``) whose number format shows a date or time."""
-    if not xml:
-        return frozenset()
     root = _parse(xml)
     custom = {}
     for nf in root.findall("m:numFmts/m:numFmt", NS):
@@ -198,11 +205,43 @@ def _cell(kind: str, raw: str | None, formula: str | None, inline: Any, is_date:
     return Cell(raw, "e", formula)  # "e", or a type no writer uses
 
 
+# What intake reads of a sheet (sheetData, mergeCells) comes before these in the schema's order;
+# the part from them on (on a form, two thirds of the sheet's XML) need not be parsed.
+_TAIL = (b"<conditionalFormatting", b"<dataValidations")
+
+
+def sheet_head(xml: bytes) -> bytes | None:
+    """A sheet's XML cut before its conditional formats and validations and closed again, or None.
+
+    None when the sheet is not in the usual shape (unprefixed ``<worksheet``,
+    ``</sheetData>`` then one of the tail elements, no ``<mergeCells`` after the
+    cut). A cut that falls inside a comment, CDATA or processing instruction
+    leaves it unclosed, so the head does not parse and the whole sheet is parsed.
+    """
+    end = xml.find(b"</sheetData>")
+    if end < 0 or b"<worksheet " not in xml[:512]:
+        return None
+    cut = min((p for p in (xml.find(tag, end) for tag in _TAIL) if p >= 0), default=-1)
+    if cut < 0 or xml.find(b"<mergeCells", cut) >= 0:
+        return None
+    return xml[:cut] + b"</worksheet>"
+
+
+def _parse_sheet(xml: bytes) -> Any:
+    head = sheet_head(xml)
+    if head is not None:
+        try:
+            return _parse(head)
+        except etree.XMLSyntaxError:
+            pass  # the cut was not in markup: read the whole sheet
+    return _parse(xml)
+
+
 def _sheet_cells(
     xml: bytes, strings: list[str], date_styles: frozenset[str]
 ) -> tuple[dict[str, Cell], dict[str, dict[str, Cell]], list[str]]:
     """A sheet's cells by reference and by row, and its merged ranges."""
-    root = _parse(xml)
+    root = _parse_sheet(xml)
     cells: dict[str, Cell] = {}
     rows: dict[str, dict[str, Cell]] = {}
     for el in root.iter(C_TAG):
@@ -242,6 +281,33 @@ def _targets(rels_xml: bytes | None, base: str) -> dict[str, str]:
     return out
 
 
+REMEMBER_UP_TO = 1 << 20  # bytes: larger parts are parsed each time, never kept
+
+
+def _remembered(func: Callable[[bytes], T], xml: bytes) -> T:
+    """``func(xml)``, from its cache when the part is small enough to keep."""
+    return func(xml) if len(xml) <= REMEMBER_UP_TO else func.__wrapped__(xml)  # type: ignore[attr-defined]
+
+
+@lru_cache(maxsize=4)  # one campaign's forms share this part byte for byte until someone re-saves them
+def _workbook_structure(
+    xml: bytes,
+) -> tuple[tuple[tuple[str, str, str], ...], dict[str, str], dict[str, tuple[str, str] | None]]:
+    """A workbook part's sheets (name, state, relationship id), defined names and where each name points."""
+    workbook = _parse(xml)
+    sheets = tuple(
+        (sheet.get("name", ""), sheet.get("state", "visible"), sheet.get(f"{{{NS['r']}}}id", ""))
+        for sheet in workbook.findall("m:sheets/m:sheet", NS)
+    )
+    names = {
+        dn.get("name", ""): (dn.text or "").strip()
+        for dn in workbook.findall("m:definedNames/m:definedName", NS)
+        if dn.get("localSheetId") is None
+    }
+    refs = {name: split_ref(text) if text else None for name, text in names.items()}
+    return sheets, names, refs
+
+
 def read_book(zf: ZipFile, sheets_wanted: Collection[str]) -> RawBook | Issue:
     """Read the wanted sheets (and the workbook's structure) of a sniffed xlsx zip."""
     parts, problem = read_parts(
@@ -252,20 +318,16 @@ def read_book(zf: ZipFile, sheets_wanted: Collection[str]) -> RawBook | Issue:
     if problem:
         return problem
     try:
-        workbook = _parse(parts["xl/workbook.xml"])
+        sheets, names, refs = _remembered(_workbook_structure, parts["xl/workbook.xml"])
         targets = _targets(parts.get("xl/_rels/workbook.xml.rels"), "xl")
         strings = _shared_strings(parts.get("xl/sharedStrings.xml"))
         dates = _date_styles(parts.get("xl/styles.xml"))
-        book = RawBook()
-        for sheet in workbook.findall("m:sheets/m:sheet", NS):
-            name = sheet.get("name", "")
-            book.sheets[name] = sheet.get("state", "visible")
-            path = targets.get(sheet.get(f"{{{NS['r']}}}id", ""), "")
+        book = RawBook(names=dict(names), _refs=dict(refs))
+        for name, state, rid in sheets:
+            book.sheets[name] = state
+            path = targets.get(rid, "")
             if name in sheets_wanted and path in parts:
                 book.cells[name], book.rows[name], book.merged[name] = _sheet_cells(parts[path], strings, dates)
-        for dn in workbook.findall("m:definedNames/m:definedName", NS):
-            if dn.get("localSheetId") is None:
-                book.names[dn.get("name", "")] = (dn.text or "").strip()
         core = parts.get("docProps/core.xml")
         if core:
             modified = _parse(core).find("dcterms:modified", NS)
