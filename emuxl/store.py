@@ -9,6 +9,7 @@ from the same member supersedes the older one, which stays in history.
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 STORE_FILE = "emuxl.db"
+BUSY_SECONDS = 60  # how long a run waits for another one holding the store
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS receipts (
@@ -102,12 +104,28 @@ class Store:
 
     def __init__(self, folder: Path):
         self.path = Path(folder) / STORE_FILE
-        self.db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
-        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
+        self._use_wal()
         self.db.execute("PRAGMA synchronous=FULL")
-        self.db.execute("PRAGMA busy_timeout=60000")
         self.db.execute("PRAGMA foreign_keys=ON")
-        self.db.executescript(SCHEMA)
+        self.db.executescript(f"BEGIN IMMEDIATE; {SCHEMA} COMMIT;")  # the write lock first: no upgrade deadlock
+
+    def _use_wal(self) -> None:
+        """Switch to WAL (it stays in the file), waiting out other runs opening the store at the same moment.
+
+        SQLite answers "locked" at once, without waiting, when two connections
+        both try to change the journal mode; so this waits and tries again.
+        """
+        deadline = time.monotonic() + BUSY_SECONDS
+        while True:
+            try:
+                if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    self.db.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as e:
+                if "locked" not in str(e) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def close(self) -> None:
         """Close the connection."""

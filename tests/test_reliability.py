@@ -222,3 +222,26 @@ def test_several_concurrent_runs_equal_one_sequential_run(sample: Path, tmp_path
         _, err = run.communicate(timeout=600)
         assert run.returncode == 0, err
     assert _store_content(sample) == _store_content(sequential)
+
+
+def _open_store(folder: str) -> str | None:
+    from emuxl.store import Store
+
+    try:
+        with Store(Path(folder)) as store:
+            store.known("0" * 64)
+    except Exception as e:  # what the test reports
+        return repr(e)
+    return None
+
+
+def test_runs_opening_a_new_store_at_once_all_get_in(tmp_path: Path) -> None:
+    """Eight runs creating the same store at the same moment all open it (SQLite says "locked" without waiting)."""
+    import multiprocessing
+
+    with multiprocessing.get_context("fork").Pool(8) as pool:
+        for round_ in range(25):
+            folder = tmp_path / str(round_)
+            folder.mkdir()
+            failures = [f for f in pool.map(_open_store, [str(folder)] * 8) if f]
+            assert not failures, failures
