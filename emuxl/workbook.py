@@ -132,7 +132,6 @@ class _Book:
         self.pct = add({"border": 1, "num_format": "0.00%"})
         self.bold_num = add({"border": 1, "bold": True, "num_format": "#,##0.00"})
         self.blank = add({"border": 1, "bg_color": "#F2F2F2"})
-        self.not_applicable = add({"border": 1, "bg_color": "#F2F2F2"})  # a conditional format's own
         self.expected: dict[tuple[str, str], float] = {}
 
     def sheet(self, name: str, widths: list[float], freeze: tuple[int, int]) -> Worksheet:
@@ -280,7 +279,7 @@ def ranking_workbook(
     # inputs an indicator does not have stay unwritten and show grey: one rule, not a cell each
     # (at national scale that is 1.5 million cells fewer)
     detail.conditional_format(
-        HEAD_ROW + 1, COL["plan"], row - 1, COL["ratio"], {"type": "blanks", "format": book.not_applicable}
+        HEAD_ROW + 1, COL["plan"], row - 1, COL["ratio"], {"type": "blanks", "format": book.blank}
     )
 
     subtotal_cells: dict[str, dict[str, str]] = {}
