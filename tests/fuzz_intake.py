@@ -5,9 +5,12 @@
 
 The property: whatever the bytes, ``read_and_verify`` returns a reading whose
 problems are declared issues; nothing escapes as an exception. An input's
-first byte picks how it is used: even, the rest is a whole file; odd, the
-second byte picks one part of a real filled form and the rest replaces that
-part (so mutations reach the XML parser, not only the zip reader). An empty
+first byte picks how it is used (its remainder by 3): 0, the rest is a whole
+file; 1, the second byte picks one part of a real filled form and the rest
+replaces that part; 2, the second byte picks a part, the next two where in it
+(in proportion), the fifth how many bytes to drop there, and the rest is put
+in their place, so that mutations land inside the real sheet, names and
+strings, not only in the zip reader. An empty
 CORPUS_DIR is seeded with a real form in both ways. A crash is saved as
 ``crash-<hash>`` (see ``-artifact_prefix``); it then belongs in the test
 corpus (``tests/corpus.py``) with its expected verdict.
@@ -50,10 +53,16 @@ def with_part(index: int, body: bytes) -> bytes:
 
 
 def file_of(data: bytes) -> bytes:
-    """The returned file an input stands for."""
-    if len(data) < 2 or data[0] % 2 == 0:
+    """The returned file an input stands for (see the module's docstring for the three ways)."""
+    if len(data) < 2 or data[0] % 3 == 0:
         return data[1:]
-    return with_part(data[1], data[2:])
+    if data[0] % 3 == 1:
+        return with_part(data[1], data[2:])
+    if len(data) < 5:
+        return with_part(data[1], PARTS[data[1] % len(PARTS)][1])
+    body = PARTS[data[1] % len(PARTS)][1]
+    at = int.from_bytes(data[2:4], "big") * len(body) // 65536  # where in the part, in proportion
+    return with_part(data[1], body[:at] + data[5:] + body[at + data[4] :])  # drop data[4] bytes, put the rest
 
 
 def test_one_input(data: bytes) -> None:
@@ -71,6 +80,7 @@ def seed(corpus: Path) -> None:
     (corpus / "whole").write_bytes(b"\x00" + FORM)
     for n, (_name, data) in enumerate(PARTS):
         (corpus / f"part-{n}").write_bytes(b"\x01" + bytes([n]) + data)
+        (corpus / f"splice-{n}").write_bytes(b"\x02" + bytes([n]) + b"\x80\x00\x00")
 
 
 def main() -> None:
