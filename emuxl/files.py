@@ -59,7 +59,7 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def _disk_error(e: OSError, path: Path) -> Exception:
-    if e.errno in (errno.ENOSPC, errno.EDQUOT):
+    if disk_full(e):
         return DiskFull(f"cannot write {path}: the disk is full ({e.strerror}); free some space and run again.")
     return e
 
