@@ -171,6 +171,12 @@ class Indicator(_Model):
         """The method's parameters, validated, with defaults filled in."""
         return self.spec.params.model_validate(self.params)
 
+    @property
+    def max_points(self) -> float:
+        """The most points the indicator can give (a plan bonus may go above ``points``)."""
+        cap = getattr(self.settings, "cap", None)
+        return max(self.points, cap) if isinstance(cap, int | float) else self.points
+
     @cached_property
     def rule(self) -> str:
         """One line, in Vietnamese, on how the indicator is scored."""
