@@ -25,6 +25,7 @@ test: $(BIN)/.installed
 
 docs: $(BIN)/.installed
 	$(BIN)/python -c "import pathlib, emuxl.reference as r; p = pathlib.Path('README.md'); p.write_text(r.refresh(p.read_text()))"
+	$(BIN)/python -c "import pathlib, emuxl.methods.docs as d; pathlib.Path('docs/methods.md').write_text(d.methods_markdown())"
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) build *.egg-info

@@ -21,7 +21,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import CampaignNotFound, DefinitionsError, Problem
-from .methods import METHODS, Method, PlanParams, _Params
+from .methods import METHODS, Input, Limits, Method, Params
 
 CODE_PATTERN = r"^[A-Z][A-Z0-9_]*$"
 CAMPAIGN_FILE = "campaign.yaml"
@@ -162,25 +162,33 @@ class Indicator(_Model):
     description: str | None = Field(None, description="how it is scored, shown on the form")
 
     @property
-    def spec(self) -> Method:
-        """The scoring method."""
+    def spec(self) -> Method[Any]:
+        """The scoring method, from the registry."""
         return METHODS[self.method]
 
     @cached_property
-    def settings(self) -> _Params:
+    def settings(self) -> Params:
         """The method's parameters, validated, with defaults filled in."""
         return self.spec.params.model_validate(self.params)
 
     @property
     def max_points(self) -> float:
         """The most points the indicator can give (a plan bonus may go above ``points``)."""
-        cap = getattr(self.settings, "cap", None)
-        return max(self.points, cap) if isinstance(cap, int | float) else self.points
+        return max(self.points, self.spec.most(self.settings, self.points))
+
+    @cached_property
+    def inputs(self) -> tuple[Input, ...]:
+        """The inputs this indicator shows on the form, as its method and parameters need them."""
+        return self.spec.inputs_for(self.settings)
+
+    def limits(self, inp: Input) -> Limits:
+        """The valid values of one of its inputs."""
+        return self.spec.limits_for(inp, self.settings, self.points, self.unit)
 
     @cached_property
     def rule(self) -> str:
         """One line, in Vietnamese, on how the indicator is scored."""
-        return self.description or self.spec.describe(self.settings, self.points)
+        return self.description or self.spec.describe(self.settings, self.points, self.unit)
 
 
 class Section(_Model):
@@ -201,6 +209,11 @@ class Catalogue(_Model):
     def indicators(self) -> list[Indicator]:
         """Every indicator, in catalogue order."""
         return [i for s in self.sections for i in s.indicators]
+
+    @cached_property
+    def peer_indicators(self) -> list[Indicator]:
+        """The indicators the members score each other on (peer forms)."""
+        return [i for i in self.indicators if i.spec.peer_scored]
 
     @cached_property
     def shown(self) -> list[list[Any]]:
@@ -255,7 +268,7 @@ class Campaign(CampaignFile):
     @property
     def has_peer(self) -> bool:
         """Whether any indicator is peer-scored (so peer forms are needed)."""
-        return any(i.method == "peer" for i in self.catalogue.indicators)
+        return bool(self.catalogue.peer_indicators)
 
 
 # ------------------------------------------------------------------ loading
@@ -438,16 +451,9 @@ def _check_catalogue(src: _Source, data: Any) -> None:
             )
             points = ind.get("points")
             numeric = isinstance(points, int | float) and not isinstance(points, bool)
-            if (
-                isinstance(settings, PlanParams)
-                and numeric
-                and settings.cap is not None
-                and settings.cap < points * settings.base
-            ):
-                src.add(
-                    loc + ("params", "cap"),
-                    f"cap {settings.cap:g} is below the points at plan ({points * settings.base:g}); raise it",
-                )
+            if method is not None and settings is not None and numeric:
+                for key, problem in method.check(settings, float(points)):
+                    src.add(loc + ("params", key), problem)
             if method is not None and method.role != "base":
                 continue
             if numeric:

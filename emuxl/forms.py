@@ -37,7 +37,9 @@ from .layout import (
     section_name,
     title_name,
 )
-from .methods import Cluster, Input, Refs, Value, choices_of, inputs_of
+from .methods import MAX_AMOUNT, Input, Refs, Value
+from .scoring import self_score
+from .vnformat import number, short_date
 
 PASSWORD = "emuxl"  # ASCII only: LibreOffice rejects non-ASCII sheet passwords
 FIXED_DATE = datetime(2000, 1, 1)  # document dates, so the same definitions give the same bytes
@@ -48,15 +50,6 @@ def form_path(campaign: Campaign, member: Member, kind: str = KIND_MEMBER) -> Pa
     """Where a member's form is written: ``forms/<code>-<slug>.xlsx`` (peer: ``…-cham-cheo.xlsx``)."""
     suffix = "-cham-cheo" if kind == KIND_PEER else ""
     return campaign.folder / "forms" / f"{member.code}-{member.slug}{suffix}.xlsx"
-
-
-def self_score(indicator: Indicator, values: Mapping[str, Value]) -> float | None:
-    """The self-score the form's formula computes, or None when the member types it in."""
-    method = indicator.spec
-    if method.cluster_wide:
-        return None
-    points = method.score(values, indicator.settings, indicator.points, Cluster()).points
-    return -points if method.role == "penalty" else points
 
 
 def self_formula(indicator: Indicator, refs: Mapping[str, str]) -> str:
@@ -150,7 +143,7 @@ def _write_meta(wb: xlsxwriter.Workbook, campaign: Campaign, member: Member, kin
 
 
 def _guide_lines(campaign: Campaign, member: Member, kind: str) -> list[str]:
-    deadline = campaign.deadline.strftime("%d/%m/%Y") if campaign.deadline else "theo văn bản của Cụm"
+    deadline = short_date(campaign.deadline) if campaign.deadline else "theo văn bản của Cụm"
     send_to = campaign.contact or "Ban Thi đua - Khen thưởng của đơn vị Cụm trưởng"
     if kind == KIND_PEER:
         what = [
@@ -210,7 +203,7 @@ def _write_heading(
     ws.merge_range(1, 0, 1, last, f"{title} NĂM {campaign.year}", fmt.title)
     ws.merge_range(2, 0, 2, last, f"Đơn vị: {member.name} (mã {member.code})", fmt.subtitle)
     wb.define_name(HEADING_NAME, f"='{ws.name}'!$A$3")
-    deadline = campaign.deadline.strftime("%d/%m/%Y") if campaign.deadline else "theo văn bản của Cụm"
+    deadline = short_date(campaign.deadline) if campaign.deadline else "theo văn bản của Cụm"
     ws.merge_range(3, 0, 3, last, f"Hạn gửi: {deadline}. Chỉ nhập vào các ô màu trắng.", fmt.hint)
 
 
@@ -221,46 +214,32 @@ def _write_header(ws: Worksheet, fmt: _Formats, columns: Mapping[str, tuple[int,
         ws.write_string(HEADER_ROW + 1, col, f"({n})", fmt.colno)
 
 
-def _validation(inp: Input, indicator: Indicator) -> dict[str, Any]:
+def _validation(inp: Input, indicator: Indicator, cell: str) -> dict[str, Any]:
+    """The cell's data validation: the method's choices, or its valid range, with Vietnamese messages."""
     base = {"error_title": "Giá trị không hợp lệ", "input_title": inp.label[:32]}
-    unit = f" ({indicator.unit})" if indicator.unit else ""
     if inp.kind == "choice":
         return {
             **base,
             "validate": "list",
-            "source": choices_of(indicator.settings),
+            "source": indicator.spec.choices(indicator.settings),
             "input_message": "Chọn một giá trị trong danh sách.",
             "error_message": "Chỉ được chọn một giá trị trong danh sách của ô.",
         }
-    if inp.kind == "integer":
-        low = 1 if inp.name == "rank" else 0
-        return {
-            **base,
-            "validate": "integer",
-            "criteria": ">=",
-            "value": low,
-            "input_message": f"Nhập số nguyên từ {low} trở lên{unit}.",
-            "error_message": f"Phải là số nguyên từ {low} trở lên, không nhập chữ.",
-        }
-    if inp.name == "self":
-        return {
-            **base,
-            "validate": "decimal",
-            "criteria": "between",
-            "minimum": 0,
-            "maximum": indicator.points,
-            "input_message": f"Điểm tự chấm, từ 0 đến {indicator.points:g}.",
-            "error_message": f"Điểm phải là số từ 0 đến {indicator.points:g}.",
-        }
-    return {
-        **base,
-        "validate": "decimal",
-        "criteria": "between",
-        "minimum": -1e12,
-        "maximum": 1e12,
-        "input_message": f"Nhập số{unit}; dùng dấu thập phân của máy, không nhập chữ.",
-        "error_message": "Phải là một số, không nhập chữ, đơn vị hay dấu %.",
+    limits = indicator.limits(inp)
+    unit = f" ({indicator.unit})" if indicator.unit and inp.column != "self" else ""
+    hint = f"; {inp.hint}" if inp.hint else ""
+    words = limits.words()
+    messages = {
+        "input_message": f"Nhập {words}{unit}{hint}."[:255],
+        "error_message": f"Phải là {words}; không nhập chữ, đơn vị hay dấu %."[:255],
     }
+    kind = "integer" if limits.whole else "decimal"
+    if limits.above:  # more than the low bound: a rule Excel's «between» cannot say
+        test = f"AND(ISNUMBER({cell}),{cell}>{limits.low}" + (f",{cell}<={limits.high})" if limits.high else ")")
+        return {**base, **messages, "validate": "custom", "value": f"={test}"}
+    low = limits.low if limits.low is not None else -MAX_AMOUNT
+    high = limits.high if limits.high is not None else MAX_AMOUNT
+    return {**base, **messages, "validate": kind, "criteria": "between", "minimum": low, "maximum": high}
 
 
 def _write_input(
@@ -274,7 +253,7 @@ def _write_input(
         ws.write_string(row, col, value, cell_format)
     else:
         ws.write_blank(row, col, None, cell_format)
-    ws.data_validation(row, col, row, col, _validation(inp, ind))
+    ws.data_validation(row, col, row, col, _validation(inp, ind, xl_rowcol_to_cell(row, col)))
     if inp.required:
         ws.conditional_format(row, col, row, col, {"type": "blanks", "format": fmt.missing})
     cell = xl_rowcol_to_cell(row, col, row_abs=True, col_abs=True)
@@ -286,7 +265,7 @@ def _write_indicator(
     wb: xlsxwriter.Workbook, ws: Worksheet, fmt: _Formats, row: int, ind: Indicator, values: Mapping[str, Value]
 ) -> int:
     """Write one indicator (and its sub-rows); return the next free row."""
-    inputs = inputs_of(ind.spec, ind.settings)
+    inputs = ind.inputs
     depth = max((i.row for i in inputs), default=0)
     for r in range(row, row + depth + 1):
         for key in ("code", "title", "unit", "points", "rule", "plan", "actual", "previous", "result", "self"):
@@ -307,7 +286,7 @@ def _write_indicator(
     cached = self_score(ind, values)
     if cached is not None:
         ws.write_formula(row, score_col, self_formula(ind, refs), fmt.score, cached)
-    elif ind.method == "peer":
+    elif ind.spec.peer_scored:
         ws.write_string(row, score_col, "Chấm chéo", fmt.na)
     ws.write(row, COLUMNS["note"][0], values.get("note") or None, fmt.note)
     note = xl_rowcol_to_cell(row, COLUMNS["note"][0], True, True)
@@ -385,7 +364,7 @@ def peer_form(campaign: Campaign, scorer: Member, values: Mapping[str, Mapping[s
     buffer, wb, fmt, ws, last = _open_form(campaign, scorer, KIND_PEER)
     col = {key: spec[0] for key, spec in PEER_COLUMNS.items()}
     row = FIRST_ROW
-    for ind in (i for i in campaign.catalogue.indicators if i.method == "peer"):
+    for ind in campaign.catalogue.peer_indicators:
         for c in range(last + 1):
             ws.write_blank(row, c, None, fmt.section)
         ws.write_string(row, col["code"], ind.code, fmt.section)
@@ -414,9 +393,9 @@ def peer_form(campaign: Campaign, scorer: Member, values: Mapping[str, Mapping[s
                     "minimum": 0,
                     "maximum": ind.points,
                     "input_title": "Điểm chấm chéo",
-                    "input_message": f"Điểm cho {other.name}, từ 0 đến {ind.points:g}."[:255],
+                    "input_message": f"Điểm cho {other.name}, từ 0 đến {number(ind.points)}."[:255],
                     "error_title": "Giá trị không hợp lệ",
-                    "error_message": f"Điểm phải là số từ 0 đến {ind.points:g}.",
+                    "error_message": f"Điểm phải là số từ 0 đến {number(ind.points)}.",
                 },
             )
             ws.conditional_format(row, col["score"], row, col["score"], {"type": "blanks", "format": fmt.missing})

@@ -122,7 +122,7 @@ def _eligibility(campaign: Campaign, card: Scorecard, standing: Standing) -> Non
                     f"phần {section.code} đạt {pts(got)}/{pts(top)} điểm, dưới {pts(rules.section_floor * 100)}%"
                 )
     if rules.targets_share:
-        planned = [i for i in campaign.catalogue.indicators if i.method in ("plan", "leader")]
+        planned = [i for i in campaign.catalogue.indicators if i.spec.uses_plan]
         if planned and card.above_plan < rules.targets_share * len(planned):
             standing.flag_reasons.append(f"chỉ {card.above_plan}/{len(planned)} chỉ tiêu đạt/vượt kế hoạch")
     standing.eligible = not standing.reasons

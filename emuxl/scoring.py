@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .definitions import Campaign, Indicator
-from .methods import Cluster, Value, num, pts
+from .methods import Cluster, Value, num, plan_ratio, pts
 
 Inputs = Mapping[str, Mapping[str, Mapping[str, Value]]]  # member -> indicator -> input -> value
 PeerScores = Mapping[str, Mapping[str, Mapping[str, Value]]]  # scorer -> indicator -> scored member -> points
@@ -72,16 +72,30 @@ def peer_scores_for(member: str, indicator: str, peer: PeerScores) -> list[float
 
 def _cell(ind: Indicator, member: str, inputs: Inputs, peer: PeerScores, shared: Cluster) -> Cell:
     values = inputs.get(member, {}).get(ind.code, {})
-    if member not in inputs and ind.method != "peer":
+    peer_scored = ind.spec.peer_scored
+    if member not in inputs and not peer_scored:
         return Cell(ind.code, 0.0, "chưa nộp biểu → 0 điểm", "not-submitted")
-    cluster = Cluster(peer_scores=peer_scores_for(member, ind.code, peer)) if ind.method == "peer" else shared
+    cluster = Cluster(peer_scores=peer_scores_for(member, ind.code, peer)) if peer_scored else shared
     result = ind.spec.score(values, ind.settings, ind.points, cluster)
     return Cell(ind.code, result.points, result.explanation, result.issue)
 
 
-def _reached_plan(values: Mapping[str, Value]) -> bool:
-    plan, actual = num(values.get("plan")), num(values.get("actual"))
-    return plan is not None and actual is not None and plan > 0 and actual >= plan
+def reached_plan(ind: Indicator, values: Mapping[str, Value]) -> bool:
+    """Whether a member reached the plan of an indicator that has one (actual ≥ plan > 0)."""
+    ratio = plan_ratio(values) if ind.spec.uses_plan else None
+    return ratio is not None and ratio >= 1
+
+
+def self_score(ind: Indicator, values: Mapping[str, Value]) -> float | None:
+    """The self-score the form's formula computes, or None when the member types it in (or peers score it).
+
+    A penalty shows negative, as the form adds up signed points.
+    """
+    method = ind.spec
+    if not method.self_scored:
+        return None
+    points = method.score(values, ind.settings, ind.points, Cluster()).points
+    return -points if method.role == "penalty" else points
 
 
 def score(
@@ -115,9 +129,9 @@ def score(
                     card.penalty += cell.points
                 else:
                     base.append(cell.points)
-                if ind.method == "peer":
+                if ind.spec.peer_scored:
                     card.peer += cell.points
-                if ind.method in ("plan", "leader") and _reached_plan(inputs.get(member, {}).get(ind.code, {})):
+                if reached_plan(ind, inputs.get(member, {}).get(ind.code, {})):
                     card.above_plan += 1
             if any(i.spec.role == "base" for i in section.indicators):
                 card.sections[section.code] = math.fsum(base)

@@ -1,30 +1,45 @@
-"""Vietnamese formatting for reports, on Babel's ``vi`` locale: 65.913; 247.615,5; 103,46%; dates; lists."""
+"""Vietnamese formatting, the one formatter of numbers emuxl writes anywhere: 65.913; 247.615,5; 103,46%; dates; lists.
+
+Numbers are rounded half up on their decimal form, as a spreadsheet's ROUND
+and its number formats do (2,675 → 2,68), so a total printed in a report is
+the total the ranking used. The output equals Babel's ``vi`` locale wherever
+the two roundings agree (a test checks it); lists come from Babel.
+"""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 from babel.lists import format_list
-from babel.numbers import format_decimal
 
 LOCALE = "vi"
+_SWAP = str.maketrans(",.", ".,")
+
+
+def _grouped(x: float | int, decimals: int, trim: bool) -> str:
+    if isinstance(x, float) and not math.isfinite(x):
+        raise ValueError(f"{x!r} is not a number that can be written in a document")
+    exact = Decimal(repr(x)) if isinstance(x, float) else Decimal(x)
+    rounded = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    text = f"{rounded:,.{decimals}f}"
+    if trim and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if text.startswith("-") and not text.strip("-0.,"):
+        text = text[1:]  # no «-0»
+    return text.translate(_SWAP)
 
 
 def number(x: float | int | None, decimals: int = 2) -> str:
     """A number the Vietnamese way, with up to ``decimals`` decimals: 65.913; 247.615,5."""
-    if x is None:
-        return ""
-    pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
-    return format_decimal(x, format=pattern, locale=LOCALE)
+    return "" if x is None else _grouped(x, decimals, trim=True)
 
 
 def fixed(x: float | int | None, decimals: int = 2) -> str:
     """A number with exactly ``decimals`` decimals: 938,21; 945,00."""
-    if x is None:
-        return ""
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(x, format=pattern, locale=LOCALE)
+    return "" if x is None else _grouped(x, decimals, trim=False)
 
 
 def percent(x: float | None, decimals: int = 2) -> str:
@@ -32,10 +47,20 @@ def percent(x: float | None, decimals: int = 2) -> str:
     return "" if x is None else f"{fixed(x, decimals)}%"
 
 
+def ratio(x: float | None, decimals: int = 2) -> str:
+    """A ratio as a percentage: 1.0346 -> 103,46%."""
+    return "" if x is None else percent(x * 100, decimals)
+
+
 def long_date(d: date) -> str:
     """«ngày 05 tháng 01 năm 2026»: leading zero for days 1–9 and months 1–2."""
     month = f"{d.month:02d}" if d.month <= 2 else str(d.month)
     return f"ngày {d.day:02d} tháng {month} năm {d.year}"
+
+
+def short_date(d: date) -> str:
+    """«05/01/2026»."""
+    return d.strftime("%d/%m/%Y")
 
 
 def join(items: Iterable[str]) -> str:

@@ -18,26 +18,20 @@ from xlsxwriter.worksheet import Worksheet
 
 from .definitions import Campaign, Indicator
 from .forms import FIXED_DATE, row_height
-from .methods import Refs, Value, inputs_of, plan_ratio
+from .methods import Input, Refs, Value, plan_ratio
 from .ranking import AWARD_VI, Ranking
 from .scoring import Inputs, PeerScores, Scorecard, explain
+from .vnformat import number
 
 SUMMARY, DETAIL, PEER, EXPLAIN = "Tổng hợp", "Chi tiết", "Chấm chéo", "Giải trình"
-DETAIL_COLUMNS = [
-    ("code", "Mã", 6),
-    ("title", "Tiêu chí", 36),
-    ("member", "Mã ĐV", 7),
-    ("name", "Đơn vị", 14),
+DETAIL_HEAD = [("code", "Mã", 6), ("title", "Tiêu chí", 36), ("member", "Mã ĐV", 7), ("name", "Đơn vị", 14)]
+ROW_INPUTS = [
     ("plan", "Kế hoạch", 12),
     ("actual", "Thực hiện", 12),
     ("previous", "Cùng kỳ", 12),
     ("result", "Kết quả", 16),
-    ("cases", "Số vụ", 8),
-    ("cases_previous", "Số vụ cùng kỳ", 8),
-    ("deaths", "Số người chết", 8),
-    ("deaths_previous", "Chết cùng kỳ", 8),
-    ("injuries", "Số người bị thương", 8),
-    ("injuries_previous", "Bị thương cùng kỳ", 8),
+]
+DETAIL_TAIL = [
     ("ratio", "% kế hoạch", 10),
     ("formula", "Điểm theo quy định", 11),
     ("adjusted", "Điểm điều chỉnh", 11),
@@ -45,8 +39,27 @@ DETAIL_COLUMNS = [
     ("self", "Tự chấm", 9),
     ("why", "Giải trình", 50),
 ]
-COL = {key: i for i, (key, _t, _w) in enumerate(DETAIL_COLUMNS)}
-RESULT_INPUTS = ("rank", "level", "done", "count")
+
+
+def detail_columns(campaign: Campaign) -> list[tuple[str, str, float]]:
+    """The «Chi tiết» sheet's columns: the four input columns of the form, a column for each input
+    the catalogue's methods keep on a sub-row (the three accident figures and their previous year),
+    then % of plan, the points and the explanation."""
+    sub_rows: dict[str, tuple[str, str, float]] = {}
+    for ind in campaign.catalogue.indicators:
+        for inp in ind.inputs:
+            if inp.row and inp.column != "self":
+                sub_rows.setdefault(inp.name, (inp.name, inp.label, 8))
+    return [*DETAIL_HEAD, *ROW_INPUTS, *sub_rows.values(), *DETAIL_TAIL]
+
+
+def input_column(inp: Input, cols: Mapping[str, int]) -> int:
+    """The «Chi tiết» column an input's value goes to."""
+    if inp.column == "self":
+        return cols["self"]
+    return cols[inp.name] if inp.row else cols[inp.column]
+
+
 HEAD_ROW = 3
 
 
@@ -175,7 +188,7 @@ def _peer_sheet(book: _Book, campaign: Campaign, peer: PeerScores) -> dict[tuple
     )
     ranges: dict[tuple[str, str], str] = {}
     row = HEAD_ROW
-    for ind in (i for i in campaign.catalogue.indicators if i.method == "peer"):
+    for ind in campaign.catalogue.peer_indicators:
         ws.write_string(row, 0, ind.code, book.head)
         ws.write_string(row, 1, ind.title, book.head)
         for j, scorer in enumerate(members):
@@ -205,10 +218,11 @@ def _detail_block(
     inputs: Inputs,
     cards: Mapping[str, Scorecard],
     peer_ranges: Mapping[tuple[str, str], str],
+    cols: Mapping[str, int],
 ) -> tuple[int, dict[str, str]]:
     """Write one indicator's rows (one per member); return the next row and member -> final points cell."""
     first, last = row, row + len(campaign.members) - 1
-    names = [i.name for i in inputs_of(ind.spec, ind.settings)]
+    COL = cols  # the sheet's column numbers by key
 
     def column_range(key: str) -> str:
         a, b = xl_rowcol_to_cell(first, COL[key], True, True), xl_rowcol_to_cell(last, COL[key], True, True)
@@ -223,12 +237,12 @@ def _detail_block(
         ws.write_string(r, COL["member"], member.code, book.text)
         ws.write_string(r, COL["name"], member.name, book.text)
         refs: dict[str, str] = {}
-        for name in names:
-            col = COL["result"] if name in RESULT_INPUTS else COL[name]
-            _write_value(ws, r, col, values.get(name), book)
-            refs[name] = xl_rowcol_to_cell(r, col)
-        plan, actual = refs.get("plan"), refs.get("actual")
-        if plan and actual:
+        for inp in ind.inputs:
+            col = input_column(inp, COL)
+            _write_value(ws, r, col, values.get(inp.name), book)
+            refs[inp.name] = xl_rowcol_to_cell(r, col)
+        if ind.spec.uses_plan:
+            plan, actual = refs["plan"], refs["actual"]
             ratio_value = plan_ratio(values)
             text = f'=IF(AND(ISNUMBER({plan}),ISNUMBER({actual})),IF({plan}>0,{actual}/{plan},""),"")'
             ws.write_formula(r, COL["ratio"], text, book.pct, ratio_value if ratio_value is not None else "")
@@ -250,7 +264,8 @@ def _detail_block(
         adjusted = xl_rowcol_to_cell(r, COL["adjusted"])
         final = f"=IF(ISNUMBER({adjusted}),{adjusted},{computed})"
         finals[member.code] = book.formula(ws, r, COL["points"], final, cell.points, book.bold_num)
-        _write_value(ws, r, COL["self"], values.get("self"), book)
+        if "self" not in refs:
+            ws.write_blank(r, COL["self"], None, book.text)
         ws.write_string(r, COL["why"], explain(cell), book.text)
     return last + 1, finals
 
@@ -261,7 +276,9 @@ def ranking_workbook(
     """The master ranking workbook for a campaign's scores and ranking."""
     book = _Book(campaign)
     summary = book.sheet(SUMMARY, [], (HEAD_ROW + 1, 3))
-    detail = book.sheet(DETAIL, [w for _k, _t, w in DETAIL_COLUMNS], (HEAD_ROW + 1, 4))
+    columns = detail_columns(campaign)
+    cols = {key: i for i, (key, _t, _w) in enumerate(columns)}
+    detail = book.sheet(DETAIL, [w for _k, _t, w in columns], (HEAD_ROW + 1, 4))
     section_sheets = {
         s.code: book.sheet(f"Phần {s.code}", [8, 40] + [11] * len(campaign.members), (HEAD_ROW + 1, 2))
         for s in campaign.catalogue.sections
@@ -269,17 +286,17 @@ def ranking_workbook(
     peer_ranges = _peer_sheet(book, campaign, peer) if campaign.has_peer else {}
 
     detail.write_string(0, 0, f"CHI TIẾT ĐIỂM THEO TIÊU CHÍ VÀ ĐƠN VỊ NĂM {campaign.year}", book.title)
-    for col, (_k, title, _w) in enumerate(DETAIL_COLUMNS):
+    for col, (_k, title, _w) in enumerate(columns):
         detail.write_string(HEAD_ROW, col, title, book.head)
     finals: dict[str, dict[str, str]] = {}
     row = HEAD_ROW + 1
     for ind in campaign.catalogue.indicators:
-        row, finals[ind.code] = _detail_block(book, detail, row, ind, campaign, inputs, cards, peer_ranges)
-    detail.autofilter(HEAD_ROW, 0, row - 1, len(DETAIL_COLUMNS) - 1)
+        row, finals[ind.code] = _detail_block(book, detail, row, ind, campaign, inputs, cards, peer_ranges, cols)
+    detail.autofilter(HEAD_ROW, 0, row - 1, len(columns) - 1)
     # inputs an indicator does not have stay unwritten and show grey: one rule, not a cell each
     # (at national scale that is 1.5 million cells fewer)
     detail.conditional_format(
-        HEAD_ROW + 1, COL["plan"], row - 1, COL["ratio"], {"type": "blanks", "format": book.blank}
+        HEAD_ROW + 1, cols["plan"], row - 1, cols["ratio"], {"type": "blanks", "format": book.blank}
     )
 
     subtotal_cells: dict[str, dict[str, str]] = {}
@@ -294,7 +311,10 @@ def ranking_workbook(
         for ind in section.indicators:
             ws.write_string(r, 0, ind.code, book.text)
             ws.write_string(
-                r, 1, f"{ind.title} ({ind.points:g} điểm{', trừ' if ind.spec.role == 'penalty' else ''})", book.text
+                r,
+                1,
+                f"{ind.title} ({number(ind.points)} điểm{', trừ' if ind.spec.role == 'penalty' else ''})",
+                book.text,
             )
             for j, m in enumerate(campaign.members):
                 book.formula(
@@ -402,7 +422,7 @@ def _explanations(book: _Book, campaign: Campaign, cards: Mapping[str, Scorecard
                 m.name,
                 ind.code,
                 cell.explanation,
-                f"{adj.points:g}: {adj.reason} ({adj.author}, {adj.at})" if adj else "",
+                f"{number(adj.points)}: {adj.reason} ({adj.author}, {adj.at})" if adj else "",
             ]
             for col, text in enumerate(texts):
                 ws.write_string(row, col, text, book.text)

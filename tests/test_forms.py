@@ -16,9 +16,9 @@ from xmlcompare import assert_same_xlsx
 from emuxl.cli import main
 from emuxl.definitions import load_campaign
 from emuxl.demo import plausible_values
-from emuxl.forms import form_path, member_form, peer_form, self_score, write_forms
+from emuxl.forms import form_path, member_form, peer_form, write_forms
 from emuxl.layout import META_SHEET, PEER_SHEET, SCORE_SHEET, input_name, peer_name, title_name
-from emuxl.methods import inputs_of
+from emuxl.scoring import self_score
 
 SMALL = Path(__file__).parent / "data" / "small"
 GOLDEN = Path(__file__).parent / "golden"
@@ -61,7 +61,7 @@ def test_form_contract(sample: Path) -> None:
     path = form_path(campaign, campaign.member("96"))
     names = names_of(path)
     for ind in campaign.catalogue.indicators:
-        for inp in inputs_of(ind.spec, ind.settings):
+        for inp in ind.inputs:
             assert names[input_name(ind.code, inp.name)].startswith(f"'{SCORE_SHEET}'!$")
         assert input_name(ind.code, "note") in names
     assert names["v_A03_plan"] != names["v_A03_actual"]

@@ -12,7 +12,8 @@ import re
 from typing import NamedTuple
 
 from ..definitions import Indicator
-from ..methods import Input, NationalParams, Value, choices_of
+from ..methods import Input, Value, same_text
+from ..vnformat import number
 from .issues import Issue, make_issue
 from .read import Cell
 
@@ -86,17 +87,6 @@ def check_text(text: str, where: Where) -> list[Issue]:
     return issues
 
 
-def _number_range(inp: Input, ind: Indicator) -> tuple[float, float, bool] | None:
-    settings = ind.settings
-    if inp.name == "rank" and isinstance(settings, NationalParams):
-        return 1, settings.of, True
-    if inp.column == "self":  # a self-score, or a score given on a peer form
-        return 0, ind.points, False
-    if inp.kind == "integer":
-        return 0, 1e12, True
-    return None
-
-
 def check_value(cell: Cell | None, inp: Input, ind: Indicator, where: Where) -> tuple[Value, list[Issue]]:
     """The value to use for one input (or None) and the issues it raises."""
     if cell is not None and cell.kind == "n" and cell.formula is None and not cell.is_date and inp.kind != "choice":
@@ -105,7 +95,8 @@ def check_value(cell: Cell | None, inp: Input, ind: Indicator, where: Where) -> 
     if cell is None or cell.kind == "" or (cell.kind == "s" and not str(cell.value).strip() and not cell.formula):
         if cell is not None and cell.formula:
             return None, [make_issue("formula-in-input", raw=f"={cell.formula}", **loc)]
-        issues = [make_issue("missing-input", **loc)] if inp.required else []
+        hint = f" ({inp.hint})" if inp.hint else ""
+        issues = [make_issue("missing-input", label=inp.label, hint=hint, **loc)] if inp.required else []
         return None, issues
     if cell.formula is not None:
         return None, [make_issue("formula-in-input", raw=f"={cell.formula}"[:200], **loc)]
@@ -113,8 +104,8 @@ def check_value(cell: Cell | None, inp: Input, ind: Indicator, where: Where) -> 
         return None, [make_issue("error-value", raw=cell.value, **loc)]
     if inp.kind == "choice":
         text = str(cell.value).strip() if cell.kind == "s" else str(cell.value)
-        choices = choices_of(ind.settings)
-        match = next((c for c in choices if c.casefold() == text.casefold()), None)
+        choices = ind.spec.choices(ind.settings)
+        match = next((c for c in choices if same_text(text, c)), None)
         if match is None:
             return None, [make_issue("not-a-choice", raw=text[:100], detail="; ".join(choices), **loc)]
         return match, check_text(str(cell.value), where)
@@ -132,14 +123,10 @@ def _check_number(cell: Cell, inp: Input, ind: Indicator, where: Where) -> tuple
     value = float(cell.value)  # type: ignore[arg-type]
     if not math.isfinite(value):
         return None, [make_issue("not-finite", raw=cell.value, **where._asdict())]
-    bounds = _number_range(inp, ind)
-    if bounds:
-        low, high, whole = bounds
-        if value < low or value > high or (whole and not value.is_integer()):
-            detail = (
-                f"{'số nguyên ' if whole else ''}từ {low:g} đến {high:g}" if high < 1e12 else f"số nguyên ≥ {low:g}"
-            )
-            return None, [make_issue("out-of-range", raw=f"{value:g}", detail=detail, **where._asdict())]
+    limits = ind.limits(inp)
+    if not limits.allows(value):
+        detail = limits.words()
+        return None, [make_issue("out-of-range", raw=number(value, 6), detail=detail, **where._asdict())]
     return value, []
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
+from ..vnformat import number
+
 Severity = Literal["fatal", "error", "warning", "note"]
 
 
@@ -82,7 +84,7 @@ TYPES: dict[str, IssueType] = {
         "Không sao chép sang tệp mới; nhập trực tiếp vào biểu mẫu gốc.",
     ),
     # one value: the indicator scores 0 until fixed
-    "missing-input": IssueType("error", "Chưa nhập {field}.", "Nhập số liệu vào ô {cell}."),
+    "missing-input": IssueType("error", "Chưa nhập «{label}».", "Nhập số liệu vào ô {cell}{hint}."),
     "not-a-number": IssueType(
         "error", "Ô {cell} phải là số nhưng đang chứa «{raw}».", "Nhập một số, không nhập chữ hay đơn vị."
     ),
@@ -122,6 +124,11 @@ TYPES: dict[str, IssueType] = {
         "warning",
         "Điểm tự chấm {found} khác điểm tính theo quy định {expected}.",
         "Kiểm tra lại số liệu; điểm chính thức là điểm tính theo quy định.",
+    ),
+    "implausible-value": IssueType(
+        "warning",
+        "Ô {cell} ({indicator}): {detail}.",
+        "Nếu số liệu đúng thì không cần sửa; nếu nhầm (thừa, thiếu chữ số, sai đơn vị), sửa và gửi lại.",
     ),
     "formula-like-text": IssueType(
         "warning", "Ô {cell} bắt đầu bằng «{detail}»; được lưu nguyên dạng văn bản.", "Nếu không chủ ý, xóa ký tự đầu."
@@ -180,7 +187,7 @@ def make_issue(code: str, **kw: Any) -> Issue:
     kind = TYPES[code]
     words = _Blank({k: "" if v is None else str(v) for k, v in kw.items()})
     if kw.get("suggested") is not None:
-        words["suggested"] = f"{kw['suggested']:,.10g}".replace(",", " ").replace(".", ",").replace(" ", ".")
+        words["suggested"] = number(kw["suggested"], 10)
     located = {k: str(kw.get(k) or "") for k in ("sheet", "cell", "indicator", "field", "raw")}
     return Issue(
         code,

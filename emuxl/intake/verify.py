@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..definitions import Campaign, Indicator, shown_fingerprint
-from ..forms import self_score
 from ..layout import (
     COLUMNS,
     HEADING_NAME,
@@ -25,8 +24,10 @@ from ..layout import (
     peer_name,
     title_name,
 )
-from ..methods import Input, Value, inputs_of
+from ..methods import Input, Value
+from ..scoring import self_score
 from ..store import ValueRow
+from ..vnformat import fixed, number
 from .checks import Where, check_note, check_value
 from .issues import Issue, make_issue
 from .read import Cell, RawBook, row_number
@@ -151,9 +152,7 @@ def _file_fingerprint(campaign: Campaign, book: RawBook) -> str:
 def _definition_diffs(campaign: Campaign, book: RawBook, peer: bool) -> list[Issue]:
     columns = PEER_COLUMNS if peer else COLUMNS
     issues = []
-    indicators = (
-        [i for i in campaign.catalogue.indicators if i.method == "peer"] if peer else campaign.catalogue.indicators
-    )
+    indicators = campaign.catalogue.peer_indicators if peer else campaign.catalogue.indicators
     for ind in indicators:
         cells = _row_cells(book, title_name(ind.code), columns)
         if cells is None:
@@ -173,8 +172,8 @@ def _definition_diffs(campaign: Campaign, book: RawBook, peer: bool) -> list[Iss
                         sheet=PEER_SHEET if peer else SCORE_SHEET,
                         cell=cell,
                         indicator=ind.code,
-                        found=f"{got:g}" if isinstance(got, float) else got,
-                        expected=f"{want:g}" if isinstance(want, float) else want,
+                        found=number(got) if isinstance(got, float) else got,
+                        expected=number(want) if isinstance(want, float) else want,
                     )
                 )
     return issues
@@ -243,10 +242,18 @@ NOTE = Input("note", "Minh chứng", "result", required=False)
 def _extract_member(campaign: Campaign, book: RawBook, reading: Reading) -> None:
     for ind in campaign.catalogue.indicators:
         got: dict[str, Value] = {}
-        for inp in inputs_of(ind.spec, ind.settings):
+        cells: dict[str, str] = {}
+        for inp in ind.inputs:
             got[inp.name] = _take(book, reading, input_name(ind.code, inp.name), inp, ind)
+            found = _named(book, input_name(ind.code, inp.name))
+            cells[inp.name] = found[1] if found else ""
         _take(book, reading, input_name(ind.code, "note"), NOTE, ind)
         _check_self_score(book, reading, ind, got)
+        for warning in ind.spec.plausible(got, ind.settings):
+            cell = cells.get("actual") or next(iter(cells.values()), "")
+            reading.issues.append(
+                make_issue("implausible-value", sheet=SCORE_SHEET, cell=cell, indicator=ind.code, detail=warning)
+            )
 
 
 def _check_self_score(book: RawBook, reading: Reading, ind: Indicator, values: dict[str, Value]) -> None:
@@ -264,14 +271,14 @@ def _check_self_score(book: RawBook, reading: Reading, ind: Indicator, values: d
                 sheet=SCORE_SHEET,
                 cell=f"{_col_letter(COLUMNS['self'][0])}{row}",
                 indicator=ind.code,
-                found=f"{float(cached.value):.2f}".replace(".", ","),  # type: ignore[arg-type]
-                expected=f"{expected:.2f}".replace(".", ","),
+                found=fixed(float(cached.value)),  # type: ignore[arg-type]
+                expected=fixed(expected),
             )
         )
 
 
 def _extract_peer(campaign: Campaign, book: RawBook, reading: Reading) -> None:
-    for ind in (i for i in campaign.catalogue.indicators if i.method == "peer"):
+    for ind in campaign.catalogue.peer_indicators:
         for other in (m for m in campaign.member_codes if m != reading.member):
             inp = Input(other, f"Điểm chấm cho {campaign.member(other).name}", "self")
             _take(book, reading, peer_name(ind.code, other), inp, ind)
