@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 from babel.lists import format_list
 
@@ -23,7 +23,8 @@ def _grouped(x: float | int, decimals: int, trim: bool) -> str:
     if isinstance(x, float) and not math.isfinite(x):
         raise ValueError(f"{x!r} is not a number that can be written in a document")
     exact = Decimal(repr(x)) if isinstance(x, float) else Decimal(x)
-    rounded = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    digits = Context(prec=max(28, exact.adjusted() + decimals + 2))  # 1e308 has 309 digits before the point
+    rounded = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP, context=digits)
     text = f"{rounded:,.{decimals}f}"
     if trim and "." in text:
         text = text.rstrip("0").rstrip(".")
