@@ -435,9 +435,10 @@ def _check_catalogue(src: _Source, data: Any) -> None:
                     first = _dotted(codes[code])
                     src.add(loc + ("code",), f"duplicate code '{code}' (also at {first}); codes must be unique")
                 codes.setdefault(code, loc)
-            method = METHODS.get(ind.get("method")) if isinstance(ind.get("method"), str) else None
-            if method is None and isinstance(ind.get("method"), str):
-                near = difflib.get_close_matches(ind["method"], list(METHODS), n=1)
+            name = ind.get("method")
+            method = METHODS.get(name) if isinstance(name, str) else None
+            if method is None and isinstance(name, str):
+                near = difflib.get_close_matches(name, list(METHODS), n=1)
                 hint = f"did you mean '{near[0]}'? " if near else ""
                 src.add(
                     loc + ("method",),
@@ -449,14 +450,14 @@ def _check_catalogue(src: _Source, data: Any) -> None:
                 if method and isinstance(params, dict)
                 else None
             )
-            points = ind.get("points")
-            numeric = isinstance(points, int | float) and not isinstance(points, bool)
-            if method is not None and settings is not None and numeric:
-                for key, problem in method.check(settings, float(points)):
+            given = ind.get("points")
+            points = float(given) if isinstance(given, int | float) and not isinstance(given, bool) else None
+            if method is not None and settings is not None and points is not None:
+                for key, problem in method.check(settings, points):
                     src.add(loc + ("params", key), problem)
             if method is not None and method.role != "base":
                 continue
-            if numeric:
+            if points is not None:
                 total += points
             else:
                 uncounted += 1
@@ -492,13 +493,13 @@ def _check_campaign(src: _Source, data: Any) -> None:
             src.add(("deputies", i), f"deputy '{d}' is not a member; use one of: {known}")
         elif d == chair:
             src.add(("deputies", i), f"'{d}' is the chair; the chair cannot also be a deputy")
-    rules = data.get("ranking") if isinstance(data.get("ranking"), dict) else {}
+    rules: dict[str, Any] = data["ranking"] if isinstance(data.get("ranking"), dict) else {}
     for i, key in enumerate(rules.get("tie_break", []) if isinstance(rules.get("tie_break"), list) else []):
         if key not in ("above_plan", "peer") and not (isinstance(key, str) and key.startswith("section:")):
             src.add(("ranking", "tie_break", i), f"unknown tie-break {key!r}; use section:<CODE>, above_plan or peer")
     if isinstance(rules.get("next_chair"), str) and codes and rules["next_chair"] not in codes:
         src.add(("ranking", "next_chair"), f"next chair '{rules['next_chair']}' is not a member")
-    awards = data.get("awards") if isinstance(data.get("awards"), dict) else {}
+    awards: dict[str, Any] = data["awards"] if isinstance(data.get("awards"), dict) else {}
     quota = sum(v for v in awards.values() if isinstance(v, int) and not isinstance(v, bool))
     if codes and quota > len(codes):
         src.add(("awards",), f"{quota} awards for {len(codes)} members; lower the quotas")
@@ -506,7 +507,9 @@ def _check_campaign(src: _Source, data: Any) -> None:
 
 def _check_tie_break_sections(src: _Source, campaign: Any, catalogue: Any) -> None:
     sections = {s.get("code") for _, s in _items(catalogue, "sections")}
-    rules = campaign.get("ranking") if isinstance(campaign, dict) and isinstance(campaign.get("ranking"), dict) else {}
+    rules: dict[str, Any] = (
+        campaign["ranking"] if isinstance(campaign, dict) and isinstance(campaign.get("ranking"), dict) else {}
+    )
     chain = rules.get("tie_break", [])
     for i, key in enumerate(chain if isinstance(chain, list) else []):
         if isinstance(key, str) and key.startswith("section:") and sections and key[8:] not in sections:

@@ -54,18 +54,37 @@ ValueRow = tuple[str, str, str, str, str, float | None, str | None]  # indicator
 
 
 class IssueRow(Protocol):
-    """What the store keeps of an issue."""
+    """What the store keeps of an issue (read-only attributes)."""
 
-    code: str
-    severity: str
-    sheet: str
-    cell: str
-    indicator: str
-    field: str
-    raw: str
-    message: str
-    fix: str
-    suggested: float | None
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def severity(self) -> str: ...
+
+    @property
+    def sheet(self) -> str: ...
+
+    @property
+    def cell(self) -> str: ...
+
+    @property
+    def indicator(self) -> str: ...
+
+    @property
+    def field(self) -> str: ...
+
+    @property
+    def raw(self) -> str: ...
+
+    @property
+    def message(self) -> str: ...
+
+    @property
+    def fix(self) -> str: ...
+
+    @property
+    def suggested(self) -> float | None: ...
 
 
 ISSUE_FIELDS = ("code", "severity", "sheet", "cell", "indicator", "field", "raw", "message", "fix", "suggested")

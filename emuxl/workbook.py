@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import xlsxwriter
@@ -147,7 +147,7 @@ class _Book:
         self.blank = add({"border": 1, "bg_color": "#F2F2F2"})
         self.expected: dict[tuple[str, str], float] = {}
 
-    def sheet(self, name: str, widths: list[float], freeze: tuple[int, int]) -> Worksheet:
+    def sheet(self, name: str, widths: Sequence[float], freeze: tuple[int, int]) -> Worksheet:
         ws = self.wb.add_worksheet(name, worksheet_class=FormulaSheet)
         for col, width in enumerate(widths):
             ws.set_column(col, col, width)

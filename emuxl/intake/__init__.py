@@ -149,7 +149,9 @@ def _store(store: Store, p: _Pending, reading: Reading, modified: str = "") -> F
     }
     stored = store.add_submission(sub, reading.values, issues)
     state = status if stored is not None else DUPLICATE
-    return FileResult(p.path.name, str(p.path), state, p.sha256, reading.member, sub["kind"], issues)
+    return FileResult(
+        p.path.name, str(p.path), state, p.sha256, reading.member, reading.kind if reading.member else None, issues
+    )
 
 
 def collect(

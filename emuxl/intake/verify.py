@@ -8,6 +8,7 @@ the catalogue's fingerprint.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..definitions import Campaign, Indicator, shown_fingerprint
 from ..layout import (
@@ -136,14 +137,14 @@ def _file_fingerprint(campaign: Campaign, book: RawBook) -> str:
             found = _named(book, name)
             if found:
                 rows.append((int(row_number(found[1])), name[:1], name[2:]))
-    shown: list[list[object]] = []
+    shown: list[list[Any]] = []
     for _row, kind, code in sorted(rows):
         cells = _row_cells(book, f"{kind}_{code}", COLUMNS) or {}
         if kind == "s":
             shown.append([code, _shown(cells.get("title")), []])
         elif shown:
             fields = [_shown(cells.get(k)) for k in ("title", "unit", "points", "rule")]
-            shown[-1][2].append([code, *fields])  # type: ignore[union-attr]
+            shown[-1][2].append([code, *fields])
     if shown == campaign.catalogue.shown:
         return campaign.catalogue.fingerprint
     return shown_fingerprint(shown)
@@ -224,6 +225,7 @@ def _take(book: RawBook, reading: Reading, name: str, inp: Input, ind: Indicator
     if span:
         reading.issues.append(make_issue("merged-input", detail=span, **where._asdict()))
         return None
+    value: Value
     if inp.name == "note":
         value, issues = check_note(content, where)
     else:

@@ -10,6 +10,7 @@ from pydantic import model_validator
 from ..vnformat import number
 from .base import (
     Cluster,
+    Column,
     Example,
     Facts,
     Input,
@@ -206,6 +207,8 @@ class AccidentsParams(Params):
     )
 
 
+ACTUAL_COLUMN: Column = "actual"
+PREVIOUS_COLUMN: Column = "previous"
 CRITERIA = (("cases", "Số vụ"), ("deaths", "Số người chết"), ("injuries", "Số người bị thương"))
 ACCIDENT_INPUTS = tuple(
     Input(
@@ -219,7 +222,7 @@ ACCIDENT_INPUTS = tuple(
         hint="nhập 0 nếu không có",
     )
     for i, (c, label) in enumerate(CRITERIA, 1)
-    for name, col in ((c, "actual"), (f"{c}_previous", "previous"))
+    for name, col in ((c, ACTUAL_COLUMN), (f"{c}_previous", PREVIOUS_COLUMN))
 )
 
 
@@ -257,7 +260,7 @@ def _accidents_example(sample: Sample, p: AccidentsParams) -> dict[str, Value]:
 
 
 def _accidents_sentence(facts: Facts[AccidentsParams]) -> Writeup:
-    totals = {}
+    totals: dict[str, float] = {}
     all_three = []
     for r in facts.returned:
         got = [num(r.values.get(x.name)) for x in ACCIDENT_INPUTS]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from statistics import fmean
+from typing import Any
 
 from ..vnformat import join, number, percent
 from .base import (
@@ -63,7 +64,7 @@ def example_plan(sample: Sample, _p: object) -> dict[str, Value]:
     return {"plan": plan, "actual": actual, "previous": previous}
 
 
-def plan_writeup(facts: Facts[object]) -> Writeup:  # type: ignore[type-var]
+def plan_writeup(facts: Facts[Any]) -> Writeup:
     """The seeds' sentence: cluster figure, % of plan, change on last year, who reached the plan, who led."""
     rows = [
         (r.name, num(r.values.get("plan")), num(r.values.get("actual")), num(r.values.get("previous")))
@@ -219,7 +220,7 @@ PLAN_METHOD: Method[PlanParams] = Method(
     formula=_plan_formula,
     describe=_plan_describe,
     example=example_plan,
-    sentence=plan_writeup,  # type: ignore[arg-type]
+    sentence=plan_writeup,
     uses_plan=True,
     check=_plan_check,
     most=_plan_cap,
@@ -321,7 +322,7 @@ LEADER_METHOD: Method[LeaderParams] = Method(
     formula=_leader_formula,
     describe=_leader_describe,
     example=_leader_example,
-    sentence=plan_writeup,  # type: ignore[arg-type]
+    sentence=plan_writeup,
     uses_plan=True,
     cluster_wide=True,
     plausible=plausible_plan,
