@@ -10,12 +10,10 @@ import io
 from collections.abc import Iterable
 from pathlib import Path
 
-import xlsxwriter
-
 from .definitions import Campaign, Member
 from .files import write_atomic
-from .forms import FIXED_DATE
 from .layout import KIND_MEMBER, KIND_PEER
+from .sheets import HEAD, TEXT, TITLE, new_workbook
 from .store import ACCEPTED, MISSING, REJECTED, WITH_ERRORS, WITH_WARNINGS, Row, Store
 
 STATE_VI = {
@@ -52,21 +50,11 @@ def feedback_workbook(campaign: Campaign, member: Member, store: Store) -> bytes
     """The bytes of one member's feedback workbook."""
     titles = {i.code: i.title for i in campaign.catalogue.indicators}
     buffer = io.BytesIO()
-    wb = xlsxwriter.Workbook(
-        buffer,
-        {
-            "in_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-            "default_format_properties": {"font_name": "Times New Roman", "font_size": 12},
-        },
-    )
-    wb.set_properties({"title": f"Phản hồi tiếp nhận - {member.name}", "author": "emuxl", "created": FIXED_DATE})
+    wb = new_workbook(buffer, f"Phản hồi tiếp nhận - {member.name}", campaign.cluster)
     bold = wb.add_format({"bold": True})
-    title = wb.add_format({"bold": True, "font_size": 14})
-    head = wb.add_format({"bold": True, "border": 1, "text_wrap": True, "bg_color": "#D9E1F2", "valign": "vcenter"})
-    cell = wb.add_format({"border": 1, "text_wrap": True, "valign": "top"})
+    title = wb.add_format(TITLE)
+    head = wb.add_format(HEAD)
+    cell = wb.add_format(TEXT)
     ws = wb.add_worksheet("Phản hồi")
     for col, (_h, width) in enumerate(HEADERS):
         ws.set_column(col, col, width)

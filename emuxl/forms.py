@@ -6,7 +6,6 @@ import io
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -39,10 +38,10 @@ from .layout import (
 )
 from .methods import MAX_AMOUNT, Input, Refs, Value
 from .scoring import self_score
+from .sheets import GREY, HEAD, NUMBER_FORMAT, TITLE, new_workbook, row_height
 from .vnformat import number, short_date
 
 PASSWORD = "emuxl"  # ASCII only: LibreOffice rejects non-ASCII sheet passwords
-FIXED_DATE = datetime(2000, 1, 1)  # document dates, so the same definitions give the same bytes
 Values = Mapping[str, Mapping[str, Value]]  # indicator code -> input name -> value
 
 
@@ -58,34 +57,27 @@ def self_formula(indicator: Indicator, refs: Mapping[str, str]) -> str:
     return f"=-({body})" if indicator.spec.role == "penalty" else f"={body}"
 
 
-def row_height(*texts_and_widths: Any) -> float:
-    """A row height (points) that shows wrapped texts whole: pairs of (text, column width)."""
-    pairs = zip(texts_and_widths[::2], texts_and_widths[1::2], strict=True)
-    lines = max(-(-len(text) // max(1, int(width * 1.05))) for text, width in pairs)
-    return 16.5 * max(1, lines)
-
-
 class _Formats:
     """The cell formats of one workbook."""
 
     def __init__(self, wb: xlsxwriter.Workbook):
         border = {"border": 1, "valign": "vcenter", "text_wrap": True}
-        self.title = wb.add_format({"bold": True, "font_size": 14, "align": "center"})
+        self.title = wb.add_format({**TITLE, "align": "center"})
         self.subtitle = wb.add_format({"bold": True, "align": "center"})
         self.hint = wb.add_format({"italic": True, "text_wrap": True, "valign": "top"})
-        self.head = wb.add_format({**border, "bold": True, "align": "center", "bg_color": "#D9E1F2"})
+        self.head = wb.add_format(HEAD)
         self.colno = wb.add_format({**border, "italic": True, "align": "center", "font_size": 10})
         self.text = wb.add_format(border)
         self.center = wb.add_format({**border, "align": "center"})
         self.points = wb.add_format({**border, "align": "center", "num_format": "#,##0.##"})
         self.section = wb.add_format({**border, "bold": True, "bg_color": "#FFF2CC"})
-        self.section_num = wb.add_format({**border, "bold": True, "bg_color": "#FFF2CC", "num_format": "#,##0.00"})
-        self.score = wb.add_format({**border, "num_format": "#,##0.00", "bg_color": "#F2F2F2"})
-        self.na = wb.add_format({**border, "bg_color": "#F2F2F2"})
-        self.total = wb.add_format({**border, "bold": True, "num_format": "#,##0.00", "bg_color": "#E2EFDA"})
+        self.section_num = wb.add_format({**border, "bold": True, "bg_color": "#FFF2CC", "num_format": NUMBER_FORMAT})
+        self.score = wb.add_format({**border, "num_format": NUMBER_FORMAT, "bg_color": GREY})
+        self.na = wb.add_format({**border, "bg_color": GREY})
+        self.total = wb.add_format({**border, "bold": True, "num_format": NUMBER_FORMAT, "bg_color": "#E2EFDA"})
         self.total_text = wb.add_format({**border, "bold": True, "bg_color": "#E2EFDA"})
         unlocked = {**border, "locked": False, "bg_color": "#FFFFFF"}
-        self.number = wb.add_format({**unlocked, "num_format": "#,##0.00"})
+        self.number = wb.add_format({**unlocked, "num_format": NUMBER_FORMAT})
         self.integer = wb.add_format({**unlocked, "num_format": "#,##0"})
         self.choice = wb.add_format(unlocked)
         self.note = wb.add_format(unlocked)
@@ -95,23 +87,8 @@ class _Formats:
 
 
 def _new_workbook(buffer: io.BytesIO, campaign: Campaign, member: Member, kind: str) -> xlsxwriter.Workbook:
-    wb = xlsxwriter.Workbook(
-        buffer,
-        {
-            "in_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "default_format_properties": {"font_name": "Times New Roman", "font_size": 12},
-        },
-    )
-    wb.set_properties(
-        {
-            "title": f"Biểu tự chấm điểm thi đua năm {campaign.year} - {member.name}",
-            "subject": campaign.cluster,
-            "author": "emuxl",
-            "created": FIXED_DATE,
-        }
-    )
+    title = f"Biểu tự chấm điểm thi đua năm {campaign.year} - {member.name}"
+    wb = new_workbook(buffer, title, campaign.cluster)
     meta = _meta(campaign, member, kind)
     for key in META_KEYS:
         wb.set_custom_property(f"emuxl_{key}", str(meta[key]))

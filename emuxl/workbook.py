@@ -8,19 +8,17 @@ matrix) and *Giải trình* (every explanation, adjustment and tie-break).
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from .definitions import Campaign, Indicator
-from .forms import FIXED_DATE, row_height
 from .methods import Input, Refs, Value, plan_ratio
 from .ranking import AWARD_VI, Ranking
 from .scoring import Inputs, PeerScores, Scorecard, explain
+from .sheets import GREY, HEAD, NUMBER, TEXT, TITLE, FormulaSheet, new_workbook, row_height
 from .vnformat import number
 
 SUMMARY, DETAIL, PEER, EXPLAIN = "Tổng hợp", "Chi tiết", "Chấm chéo", "Giải trình"
@@ -71,80 +69,20 @@ class Written:
     expected: dict[tuple[str, str], float] = field(default_factory=dict)
 
 
-CLASSIC_FUNCTIONS = frozenset(
-    {
-        "ABS",
-        "AND",
-        "CHOOSE",
-        "COUNT",
-        "COUNTIF",
-        "IF",
-        "IFERROR",
-        "INT",
-        "ISBLANK",
-        "ISNUMBER",
-        "MAX",
-        "MIN",
-        "NOT",
-        "OR",
-        "RANK",
-        "ROUND",
-        "SUM",
-        "SUMPRODUCT",
-        "TRIM",
-    }
-)
-FUNCTION = re.compile(r"([A-Za-z_][A-Za-z0-9._]*)\(")
-
-
-class FormulaSheet(Worksheet):
-    """XlsxWriter's worksheet, minus its ~30 rewriting passes over formulas that need none.
-
-    XlsxWriter rewrites future and dynamic-array functions (``_xlfn.`` prefixes);
-    a formula made only of Excel 2007 functions is stored as written, which is
-    what the ranking workbook's hundreds of thousands of formulas are.
-    """
-
-    def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
-        if "{" not in formula and "_xlfn." not in formula and CLASSIC_FUNCTIONS.issuperset(FUNCTION.findall(formula)):
-            return formula[1:] if formula.startswith("=") else formula
-        return str(super()._prepare_formula(formula, expand_future_functions))
-
-
 class _Book:
     def __init__(self, campaign: Campaign):
         self.buffer = io.BytesIO()
-        self.wb = xlsxwriter.Workbook(
-            self.buffer,
-            {
-                # rows go to temporary files as each sheet moves past them (every sheet is
-                # written top to bottom): memory stays flat at national scale
-                "constant_memory": True,
-                "strings_to_formulas": False,
-                "strings_to_urls": False,
-                "default_format_properties": {"font_name": "Times New Roman", "font_size": 12},
-            },
-        )
-        self.wb.set_properties(
-            {"title": f"Tổng hợp kết quả chấm điểm năm {campaign.year}", "author": "emuxl", "created": FIXED_DATE}
-        )
+        # constant memory: every sheet is written top to bottom, so memory stays flat at national scale
+        title = f"Tổng hợp kết quả chấm điểm năm {campaign.year}"
+        self.wb = new_workbook(self.buffer, title, campaign.cluster, constant_memory=True)
         add = self.wb.add_format
-        self.title = add({"bold": True, "font_size": 14})
-        self.head = add(
-            {
-                "bold": True,
-                "border": 1,
-                "text_wrap": True,
-                "align": "center",
-                "valign": "vcenter",
-                "bg_color": "#D9E1F2",
-            }
-        )
-        self.text = add({"border": 1, "text_wrap": True, "valign": "top"})
-        self.num = add({"border": 1, "num_format": "#,##0.00"})
+        self.title = add(TITLE)
+        self.head = add(HEAD)
+        self.text = add(TEXT)
+        self.num = add(NUMBER)
         self.pct = add({"border": 1, "num_format": "0.00%"})
-        self.bold_num = add({"border": 1, "bold": True, "num_format": "#,##0.00"})
-        self.blank = add({"border": 1, "bg_color": "#F2F2F2"})
+        self.bold_num = add({**NUMBER, "bold": True})
+        self.blank = add({"border": 1, "bg_color": GREY})
         self.expected: dict[tuple[str, str], float] = {}
 
     def sheet(self, name: str, widths: Sequence[float], freeze: tuple[int, int]) -> Worksheet:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -16,24 +17,36 @@ BLANKED = {
 }
 
 
-def _elements(name: str, data: bytes) -> list[str]:
+def _elements(name: str, data: bytes, blank: Sequence[str]) -> list[tuple[str, str]]:
+    """Each element as text, in document order, with the row or cell (``r``) it is in."""
     text = data.decode("utf-8")
     for pattern in BLANKED.get(name, []):
         text = re.sub(pattern, r"\1", text)
-    root = ElementTree.fromstring(text)
-    return [f"{e.tag} {sorted(e.attrib.items())} {(e.text or '').strip()}" for e in root.iter()]
+    for pattern in blank:
+        text = re.sub(pattern, "(blanked)", text)
+    out: list[tuple[str, str]] = []
+
+    def walk(e: ElementTree.Element, where: str) -> None:
+        where = e.get("r", where)
+        out.append((f"{e.tag} {sorted(e.attrib.items())} {(e.text or '').strip()}", where))
+        for child in e:
+            walk(child, where)
+
+    walk(ElementTree.fromstring(text), "")
+    return out
 
 
-def assert_same_xlsx(got: Path, expected: Path) -> None:
-    """Fail with the first differing part and element when two xlsx files differ."""
+def assert_same_xlsx(got: Path, expected: Path, blank: Sequence[str] = ()) -> None:
+    """Fail with the first differing part and element when two xlsx files differ (``blank``: regexes, any part)."""
     with zipfile.ZipFile(got) as a, zipfile.ZipFile(expected) as b:
-        assert sorted(a.namelist()) == sorted(b.namelist()), "different parts"
+        extra, missing = set(a.namelist()) - set(b.namelist()), set(b.namelist()) - set(a.namelist())
+        assert not extra and not missing, f"different parts: extra {sorted(extra)}, missing {sorted(missing)}"
         for name in sorted(a.namelist()):
             left, right = a.read(name), b.read(name)
             if not name.endswith((".xml", ".rels")):
                 assert left == right, f"{name} differs"
                 continue
-            got_elements, want_elements = _elements(name, left), _elements(name, right)
-            for i, (g, w) in enumerate(zip(got_elements, want_elements, strict=False)):
-                assert g == w, f"{name}, element {i}:\n got      {g}\n expected {w}"
+            got_elements, want_elements = _elements(name, left, blank), _elements(name, right, blank)
+            for i, ((g, where), (w, _)) in enumerate(zip(got_elements, want_elements, strict=False)):
+                assert g == w, f"{name}, element {i}{f' (in {where})' if where else ''}:\n got      {g}\n expected {w}"
             assert len(got_elements) == len(want_elements), f"{name}: element count differs"

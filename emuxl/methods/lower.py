@@ -213,7 +213,7 @@ CRITERIA = (("cases", "Số vụ"), ("deaths", "Số người chết"), ("injuri
 ACCIDENT_INPUTS = tuple(
     Input(
         name,
-        label if col == "actual" else f"{label} cùng kỳ năm trước",
+        label if col == "actual" else f"{label} cùng kỳ",
         col,
         kind="integer",
         row=i,

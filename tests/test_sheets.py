@@ -1,0 +1,82 @@
+"""The shared workbook setup, and the private XlsxWriter hook FormulaSheet relies on."""
+
+from __future__ import annotations
+
+import inspect
+import io
+import zipfile
+from xml.etree import ElementTree
+
+import pytest
+from xlsxwriter.worksheet import Worksheet
+
+from emuxl.sheets import FIXED_DATE, FONT, FormulaSheet, new_workbook
+
+MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+class CountingSheet(FormulaSheet):
+    """A FormulaSheet that records every formula XlsxWriter hands to the hook."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.prepared: list[tuple[str, bool]] = []
+
+    def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
+        self.prepared.append((formula, expand_future_functions))
+        return super()._prepare_formula(formula, expand_future_functions)
+
+
+@pytest.mark.parametrize("constant_memory", [False, True])
+def test_formula_hook_is_called_and_stores_formulas(constant_memory: bool) -> None:
+    """XlsxWriter calls the hook for every formula; classic ones are stored as written, others get _xlfn. prefixes."""
+    buffer = io.BytesIO()
+    wb = new_workbook(buffer, "test", constant_memory=constant_memory)
+    ws = wb.add_worksheet("Sheet1", worksheet_class=CountingSheet)
+    assert isinstance(ws, CountingSheet)
+    ws.write_number(0, 0, 2)
+    ws.write_formula(1, 0, '=IF(ISNUMBER(A1),ROUND(A1*2,2),"")', None, 4)
+    ws.write_formula(2, 0, "=XLOOKUP(A1,A1:A2,A1:A2)", None, 2)
+    ws.conditional_format(0, 0, 0, 0, {"type": "formula", "criteria": "=ISBLANK(A1)", "format": wb.add_format()})
+    wb.close()
+
+    assert [f for f, _ in ws.prepared] == [
+        '=IF(ISNUMBER(A1),ROUND(A1*2,2),"")',
+        "=XLOOKUP(A1,A1:A2,A1:A2)",
+        "=ISBLANK(A1)",
+    ]
+    assert ws.prepared[2][1] is True  # conditional formats ask for future functions expanded
+    with zipfile.ZipFile(buffer) as z:
+        root = ElementTree.fromstring(z.read("xl/worksheets/sheet1.xml"))
+    assert [f.text for f in root.iter(f"{MAIN}f")] == [
+        'IF(ISNUMBER(A1),ROUND(A1*2,2),"")',
+        "_xlfn.XLOOKUP(A1,A1:A2,A1:A2)",
+    ]
+    assert [f.text for f in root.iter(f"{MAIN}formula")] == ["ISBLANK(A1)"]
+
+
+def test_private_hook_keeps_the_signature_the_override_expects() -> None:
+    """xlsxwriter.worksheet.Worksheet._prepare_formula exists with (formula, expand_future_functions=False)."""
+    hook = getattr(Worksheet, "_prepare_formula", None)
+    assert hook is not None, "XlsxWriter no longer has Worksheet._prepare_formula: FormulaSheet's override is dead"
+    theirs = inspect.signature(hook).parameters
+    ours = inspect.signature(FormulaSheet._prepare_formula).parameters
+    assert list(theirs) == list(ours) == ["self", "formula", "expand_future_functions"]
+    assert theirs["expand_future_functions"].default is False
+
+
+def test_new_workbook_options_and_properties() -> None:
+    """Strings stay strings (no formulas, links or numbers); the document date is the fixed one."""
+    buffer = io.BytesIO()
+    wb = new_workbook(buffer, "Tiêu đề", "Cụm")
+    ws = wb.add_worksheet()
+    for col, text in enumerate(["=1+1", "https://example.org", "1.234,5", "12"]):
+        ws.write(0, col, text)
+    wb.close()
+    with zipfile.ZipFile(buffer) as z:
+        sheet = ElementTree.fromstring(z.read("xl/worksheets/sheet1.xml"))
+        core = z.read("docProps/core.xml").decode()
+    assert not list(sheet.iter(f"{MAIN}f")) and not list(sheet.iter(f"{MAIN}hyperlink"))
+    assert [c.get("t") for c in sheet.iter(f"{MAIN}c")] == ["s"] * 4
+    assert f"{FIXED_DATE:%Y-%m-%dT%H:%M:%SZ}" in core and "<dc:title>Tiêu đề</dc:title>" in core
+    assert dict(FONT) == {"font_name": "Times New Roman", "font_size": 12}  # not changed by XlsxWriter
