@@ -23,7 +23,7 @@ from .errors import DefinitionsError, EmuxlError
 from .feedback import missing_feedback, write_feedback
 from .files import disk_full
 from .forms import form_tasks, write_forms
-from .intake.isolate import DEFAULT_TIMEOUT
+from .isolate import DEFAULT_TIMEOUT
 from .store import MISSING, REJECTED, Store
 
 LARGE_BATCH = 50  # above this many files, a progress bar instead of a line per file

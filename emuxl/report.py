@@ -22,7 +22,7 @@ from . import resources
 from .definitions import Campaign, Indicator
 from .errors import ReportError
 from .files import write_atomic
-from .intake.isolate import Failure, run_isolated
+from .isolate import Failure, run_isolated
 from .methods import num
 from .ranking import FLAG, MERIT
 from .results import Results, as_data

@@ -1,4 +1,4 @@
-"""Intake: the bad-input corpus, the store, isolation, failure injection and the LibreOffice round trip."""
+"""Intake: the bad-input corpus, the store, failure injection and the LibreOffice round trip."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -22,7 +21,6 @@ from emuxl.demo import plausible_peer_scores, plausible_values
 from emuxl.forms import member_form, peer_form
 from emuxl.intake import collect, member_status
 from emuxl.intake.checks import read_text_number
-from emuxl.intake.isolate import Failure, run_isolated
 from emuxl.layout import input_name, peer_name
 from emuxl.store import Store
 
@@ -180,30 +178,6 @@ def test_peer_forms_are_read_by_name(sample: Path) -> None:
     assert (result.status, result.member, result.kind) == ("accepted", "80", "peer")
     with Store(campaign.folder) as store:
         assert store.values(store.counted()[("80", "peer")])["E04"] == {k: v for k, v in given["E04"].items()}
-
-
-def _crash(item: str) -> str:
-    if item == "abort":
-        os.abort()
-    if item == "hang":
-        time.sleep(3600)
-    if item == "memory":
-        hog = bytearray(4 * 1024 * 1024 * 1024)
-        return str(len(hog))
-    if item == "raise":
-        raise ValueError("bad file")
-    return item.upper()
-
-
-def test_isolation_survives_abort_hang_memory_and_exceptions() -> None:
-    """A worker that aborts, hangs, exhausts memory or raises costs only its item."""
-    items = ["a", "abort", "b", "hang", "c", "memory", "d", "raise", "e"]
-    results = dict(run_isolated(_crash, items, jobs=2, timeout=3, memory=512 * 1024 * 1024))
-    assert [results[i] for i in (0, 2, 4, 6, 8)] == ["A", "B", "C", "D", "E"]
-    assert "crashed" in results[1].reason
-    assert "longer than 3 s" in results[3].reason
-    assert isinstance(results[5], Failure) and "memory" in results[5].reason
-    assert "ValueError: bad file" in results[7].reason
 
 
 def test_cli_collect_and_status_json(corpus) -> None:
