@@ -24,7 +24,7 @@ test: $(BIN)/.installed
 	$(BIN)/python -m pytest
 
 docs: $(BIN)/.installed
-	$(BIN)/python -c "import pathlib, emuxl.reference as r; p = pathlib.Path('README.md'); p.write_text(r.refresh(p.read_text()))"
+	$(BIN)/python -c "import pathlib, emuxl.reference as r, emuxl.cli as c; p = pathlib.Path('README.md'); p.write_text(r.refresh(p.read_text(), c.cli_reference()))"
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) build *.egg-info

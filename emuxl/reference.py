@@ -1,4 +1,4 @@
-"""The configuration reference, generated from the schema so the docs never go stale."""
+"""The README's generated references: the configuration from the schema, so the docs never go stale."""
 
 from __future__ import annotations
 
@@ -66,30 +66,15 @@ def config_reference() -> str:
     return "\n".join(parts).rstrip() + "\n"
 
 
-def cli_reference() -> str:
-    """The ``--help`` text of every command, as Markdown."""
-    import click
+def refresh(text: str, cli: str) -> str:
+    """The README text with its generated blocks brought up to date; ``cli`` is the command reference.
 
-    from .cli import main
-
-    parts: list[str] = []
-    fixed = {**main.context_settings, "terminal_width": 80, "max_content_width": 80}
-    with click.Context(main, info_name="emuxl", **fixed) as ctx:
-        parts += ["```", main.get_help(ctx), "```", ""]
-        for name, command in main.commands.items():
-            with click.Context(command, parent=ctx, info_name=name, **fixed) as sub:
-                parts += [f"#### emuxl {name}", "", "```", command.get_help(sub), "```", ""]
-    return "\n".join(parts).rstrip() + "\n"
-
-
-BLOCKS = {"config": config_reference, "cli": cli_reference}
-
-
-def refresh(text: str) -> str:
-    """The README text with its generated blocks brought up to date."""
-    for name, render in BLOCKS.items():
+    The command reference is rendered from ``--help`` by ``emuxl.cli.cli_reference``
+    (only the command line knows click).
+    """
+    for name, block in {"config": config_reference(), "cli": cli}.items():
         start, end = f"<!-- {name}:start -->\n", f"<!-- {name}:end -->"
         head, _, rest = text.partition(start)
         _, _, tail = rest.partition(end)
-        text = head + start + render() + end + tail
+        text = head + start + block + end + tail
     return text

@@ -30,7 +30,7 @@ from emuxl.methods import (
     RankParams,
 )
 from emuxl.ranking import FLAG, MERIT, rank, round_half_up
-from emuxl.results import as_data, compute
+from emuxl.results import Results, as_data, compute
 from emuxl.scoring import Adjustment, score
 from emuxl.workbook import ranking_workbook
 
@@ -227,7 +227,7 @@ def test_section_floor_gate(tmp_path: Path) -> None:
 # ------------------------------------------------------------------ Python = Excel, in LibreOffice
 
 
-def _random_results(campaign: Campaign, seed: int):
+def _random_results(campaign: Campaign, seed: int) -> Results:
     rng = random.Random(seed)
     codes = campaign.member_codes
     submitted = codes if seed % 2 else codes[:-1]  # one member missing in half the runs
@@ -241,7 +241,7 @@ def _random_results(campaign: Campaign, seed: int):
         for _ in range(3)
     ]
     cards = score(campaign, inputs, peer, adjustments)
-    return cards, rank(campaign, cards), inputs, peer
+    return Results(campaign, inputs, peer, cards, rank(campaign, cards))
 
 
 def test_libreoffice_recalculates_ranking_to_pythons_numbers(
@@ -251,8 +251,7 @@ def test_libreoffice_recalculates_ranking_to_pythons_numbers(
     jobs, expectations = [], []
     for n, (folder, seed) in enumerate([(sample, 1), (sample, 2), (sample_2025, 3), (SMALL, 4)]):
         campaign = load_campaign(folder)
-        cards, ranking, inputs, peer = _random_results(campaign, seed)
-        written = ranking_workbook(campaign, cards, ranking, inputs, peer)
+        written = ranking_workbook(_random_results(campaign, seed))
         path = tmp_path / f"ranking-{n}.xlsx"
         path.write_bytes(written.data)
         cells = sorted(written.expected)
