@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -15,7 +16,8 @@ import pytest
 from click.testing import CliRunner
 from corpus import build_corpus, check_store, many_forms
 
-from emuxl.cli import main
+from emuxl.cli import describe, main
+from emuxl.collecting import take_in
 from emuxl.definitions import Campaign, Member, load_campaign
 from emuxl.demo import plausible_peer_scores, plausible_values
 from emuxl.forms import member_form, peer_form
@@ -196,6 +198,33 @@ def test_cli_collect_and_status_json(corpus) -> None:
     states = {m["code"]: m["state"] for m in data["members"]}
     assert states["82"] == "accepted" and states["83"] == "missing"
     assert any(u["file"] == "empty.xlsx" for u in data["unidentified"])
+
+
+def test_take_in_gives_the_verdicts_collect_prints(corpus, tmp_path: Path) -> None:
+    """The library's take_in returns the verdicts 'emuxl collect' prints, and writes the same feedback."""
+    campaign, _ = corpus
+    twin = tmp_path / "twin"
+    shutil.copytree(campaign.folder, twin)  # the same inbox, taken in once by each
+    seen: list[tuple[str, int]] = []
+    run = take_in(load_campaign(twin), jobs=1, on_file=lambda result, total: seen.append((result.name, total)))
+    printed = CliRunner().invoke(main, ["collect", str(campaign.folder), "--jobs", "1"])
+    assert printed.exit_code == 1 and run.rejected
+    blocks: list[str] = []
+    for line in printed.output.splitlines():
+        if line.startswith("    ") and blocks:
+            blocks[-1] += "\n" + line
+        else:
+            blocks.append(line)
+    counts = ", ".join(f"{n} {state}" for state, n in sorted(run.counts.items()))
+    feedback = f"Feedback for {len(run.feedback)} member(s) in {campaign.folder / 'out' / 'feedback'}"
+    assert sorted(blocks) == sorted([*(describe(r) for r in run.files), counts, feedback])
+    assert sorted(name for name, _ in seen) == sorted(r.name for r in run.files)
+    assert {total for _, total in seen} == {len(run.files)}
+    assert run.feedback and all(p.is_file() for p in run.feedback)
+    assert sorted(p.name for p in run.feedback) == sorted(
+        p.name for p in (campaign.folder / "out" / "feedback").iterdir()
+    )
+    assert {p.name.split("-")[0] for p in run.feedback} == {r.member for r in run.files if r.member}
 
 
 def test_feedback_workbook_lists_issues_as_plain_strings(corpus) -> None:
