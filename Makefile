@@ -25,7 +25,7 @@ test: $(BIN)/.installed
 	$(BIN)/python -m pytest
 
 docs: $(BIN)/.installed
-	$(BIN)/python -c "import pathlib, emuxl.reference as r; p = pathlib.Path('README.md'); p.write_text(r.refresh(p.read_text()))"
+	$(BIN)/python -c "import pathlib, emuxl.reference as r, emuxl.cli as c; p = pathlib.Path('README.md'); p.write_text(r.refresh(p.read_text(), c.cli_reference()))"
 	$(BIN)/python -c "import pathlib, emuxl.methods.docs as d; pathlib.Path('docs/methods.md').write_text(d.methods_markdown())"
 
 clean:

@@ -54,7 +54,8 @@ from emuxl.demo import plausible_values
 from emuxl.forms import member_form, write_forms
 from emuxl.intake import collect
 from emuxl.report import render_reports
-from emuxl.results import compute, write_ranking
+from emuxl.results import compute
+from emuxl.workbook import write_ranking
 
 GIB = 1024**3
 
@@ -141,7 +142,7 @@ def ranking_values(campaign: Campaign) -> tuple[dict[tuple[str, str], float], li
     from emuxl.workbook import ranking_workbook
 
     results = compute(campaign)
-    written = ranking_workbook(campaign, results.cards, results.ranking, results.inputs, results.peer)
+    written = ranking_workbook(results)
     rows = [
         (
             campaign.member(code).name,

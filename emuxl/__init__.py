@@ -1,3 +1,109 @@
-"""emuxl: the annual scoring cycle of a Vietnamese emulation cluster (*cụm thi đua*)."""
+"""emuxl: the annual scoring cycle of a Vietnamese emulation cluster (*cụm thi đua*).
+
+The library API, one call per command of the ``emuxl`` command line::
+
+    import emuxl
+
+    campaign = emuxl.load_campaign("tay-nam-bo-2023")
+    emuxl.take_in(campaign)                      # emuxl collect
+    results = emuxl.write_ranking(campaign)      # emuxl rank
+    emuxl.render_reports(results, emuxl.template_paths(campaign))
+
+Names are loaded on first use, so ``import emuxl`` stays cheap.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from .collecting import CollectRun, take_in
+    from .definitions import Campaign, Indicator, Member, load_campaign
+    from .demo import write_demo_returns
+    from .errors import DefinitionsError, EmuxlError, InvalidRequest
+    from .feedback import write_feedback
+    from .forms import write_forms
+    from .intake import FileResult, MemberStatus, collect, member_status, unidentified
+    from .ranking import Ranking, Standing
+    from .report import Rendered, build_context, lint_template, render_reports, template_paths
+    from .resources import copy_sample
+    from .results import Results, as_data, compute
+    from .review import Acceptance, accept_numbers, adjust_score
+    from .scoring import Scorecard
+    from .workbook import Written, ranking_path, ranking_workbook, write_ranking
+
+_MODULES = {  # module -> the names it gives the library API, in the order of the cycle
+    "resources": ["copy_sample"],
+    "definitions": ["Campaign", "Indicator", "Member", "load_campaign"],
+    "forms": ["write_forms"],
+    "intake": ["FileResult", "MemberStatus", "collect", "member_status", "unidentified"],
+    "collecting": ["CollectRun", "take_in"],
+    "review": ["Acceptance", "accept_numbers", "adjust_score"],
+    "scoring": ["Scorecard"],
+    "ranking": ["Ranking", "Standing"],
+    "results": ["Results", "as_data", "compute"],
+    "workbook": ["Written", "ranking_path", "ranking_workbook", "write_ranking"],
+    "feedback": ["write_feedback"],
+    "report": ["Rendered", "build_context", "lint_template", "render_reports", "template_paths"],
+    "demo": ["write_demo_returns"],
+    "errors": ["DefinitionsError", "EmuxlError", "InvalidRequest"],
+}
+_HOME = {name: module for module, names in _MODULES.items() for name in names}
+
+__all__ = [
+    "Acceptance",
+    "Campaign",
+    "CollectRun",
+    "DefinitionsError",
+    "EmuxlError",
+    "FileResult",
+    "Indicator",
+    "InvalidRequest",
+    "Member",
+    "MemberStatus",
+    "Ranking",
+    "Rendered",
+    "Results",
+    "Scorecard",
+    "Standing",
+    "Written",
+    "__version__",
+    "accept_numbers",
+    "adjust_score",
+    "as_data",
+    "build_context",
+    "collect",
+    "compute",
+    "copy_sample",
+    "lint_template",
+    "load_campaign",
+    "member_status",
+    "ranking_path",
+    "ranking_workbook",
+    "render_reports",
+    "take_in",
+    "template_paths",
+    "unidentified",
+    "write_demo_returns",
+    "write_feedback",
+    "write_forms",
+    "write_ranking",
+]
+
+
+def __getattr__(name: str) -> Any:
+    """A library name, imported from its module on first use."""
+    module = _HOME.get(name)
+    if module is None:
+        raise AttributeError(f"module 'emuxl' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    """The module's names, the library API included."""
+    return sorted({*globals(), *__all__})

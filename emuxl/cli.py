@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import shutil
 import sqlite3
 import sys
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,14 +17,16 @@ import click
 
 from . import __version__, intake, resources, results
 from . import report as reporting
+from .collecting import take_in
 from .definitions import Campaign, load_campaign
 from .demo import write_demo_returns
-from .errors import DefinitionsError, EmuxlError
-from .feedback import missing_feedback, write_feedback
+from .errors import DefinitionsError, EmuxlError, InvalidRequest
 from .files import disk_full
 from .forms import form_tasks, write_forms
-from .intake.isolate import DEFAULT_TIMEOUT
-from .store import MISSING, REJECTED, Store
+from .isolate import DEFAULT_TIMEOUT
+from .review import accept_numbers, adjust_score
+from .store import MISSING, REJECTED
+from .workbook import ranking_path, write_ranking
 
 LARGE_BATCH = 50  # above this many files, a progress bar instead of a line per file
 MAX_SHOWN = 5  # problems printed per file; the feedback workbook has them all
@@ -38,7 +40,7 @@ def campaign_dir(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn emuxl's expected errors into exit code 1 with their located messages."""
+    """Turn emuxl's expected errors into exit code 1 with their located messages (a bad request: 2)."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -50,6 +52,8 @@ def reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             n = len(e.problems)
             click.echo(f"{n} problem{'s' if n != 1 else ''} found; fix them and run 'emuxl check' again.", err=True)
             sys.exit(1)
+        except InvalidRequest as e:
+            raise click.UsageError(str(e)) from e
         except EmuxlError as e:
             raise click.ClickException(str(e)) from e
         except (OSError, sqlite3.Error) as e:
@@ -122,30 +126,34 @@ def forms(directory: Path, members: tuple[str, ...], jobs: int | None) -> None:
 def collect(directory: Path, paths: tuple[Path, ...], jobs: int | None, timeout: float) -> None:
     """Take in returned files (PATHs, files or folders; default DIR/inbox) and write feedback."""
     campaign = load_campaign(directory)
-    sources = list(paths) or [campaign.folder / "inbox"]
-    total = len(intake.find_files(sources))
-    results = []
-    stream = intake.collect(campaign, sources, jobs=jobs, timeout=timeout)
-    if total > LARGE_BATCH:
-        with click.progressbar(stream, length=total, label="Collecting", file=sys.stderr) as bar:
-            results = list(bar)
-        shown = [r for r in results if r.status == REJECTED]
-    else:
-        shown = results
-        for result in stream:
-            results.append(result)
+    with contextlib.ExitStack() as stack:
+        run = take_in(campaign, paths, jobs, timeout, on_file=FileLines(stack))
+    if len(run.files) > LARGE_BATCH:  # under the progress bar only the rejected files are listed
+        for result in run.rejected:
             click.echo(describe(result))
-    if total > LARGE_BATCH:
-        for result in shown:
-            click.echo(describe(result))
-    touched = {r.member for r in results if r.member} | missing_feedback(campaign)
-    written = write_feedback(campaign, touched)
-    counts = Counter(r.status for r in results)
-    click.echo(", ".join(f"{n} {state}" for state, n in sorted(counts.items())) or "No files found.")
-    if written:
-        click.echo(f"Feedback for {len(written)} member(s) in {campaign.folder / 'out' / 'feedback'}")
-    if counts[REJECTED]:
+    click.echo(", ".join(f"{n} {state}" for state, n in sorted(run.counts.items())) or "No files found.")
+    if run.feedback:
+        click.echo(f"Feedback for {len(run.feedback)} member(s) in {campaign.folder / 'out' / 'feedback'}")
+    if run.rejected:
         sys.exit(1)
+
+
+@dataclass
+class FileLines:
+    """collect's output as each file is done: a line per file, or for a large batch a progress bar."""
+
+    stack: contextlib.ExitStack[Any]
+    bar: Any = None
+
+    def __call__(self, result: intake.FileResult, total: int) -> None:
+        if total <= LARGE_BATCH:
+            click.echo(describe(result))
+            return
+        if self.bar is None:
+            self.bar = self.stack.enter_context(click.progressbar(length=total, label="Collecting", file=sys.stderr))
+        self.bar.update(1)
+        if self.bar.pos >= total:
+            self.stack.close()  # the bar ends with the last file, before the feedback is written
 
 
 def describe(result: intake.FileResult) -> str:
@@ -200,23 +208,8 @@ def status(directory: Path, as_json: bool) -> None:
 @reports_errors
 def accept(directory: Path, member: str, indicators: tuple[str, ...], author: str) -> None:
     """Accept the numbers emuxl read from MEMBER's numbers typed as text (1.234,5), explicitly."""
-    campaign = load_campaign(directory)
-    if member not in campaign.member_codes:
-        raise click.UsageError(f"{member} is not a member; members are {', '.join(campaign.member_codes)}")
-    with Store(campaign.folder) as store:
-        sid = store.counted().get((member, "member"))
-        if sid is None:
-            raise click.ClickException(f"no accepted form of {campaign.member(member).name} yet; run 'emuxl collect'")
-        chosen = [
-            i
-            for i in store.issues(sid)
-            if i["suggested"] is not None and (not indicators or i["indicator"] in indicators)
-        ]
-        if not chosen:
-            raise click.ClickException("nothing to accept: no number typed as text with a reading in that form")
-        store.accept(sid, chosen, author)
-    for i in chosen:
-        click.echo(f"{i['indicator']} {i['field']} ({i['cell']}): «{i['raw']}» accepted as {i['suggested']:g}")
+    for a in accept_numbers(load_campaign(directory), member, indicators, author):
+        click.echo(f"{a.indicator} {a.field} ({a.cell}): «{a.raw}» accepted as {a.number:g}")
     click.echo("Run 'emuxl rank' to use them.")
 
 
@@ -227,7 +220,7 @@ def accept(directory: Path, member: str, indicators: tuple[str, ...], author: st
 def rank_command(directory: Path, as_json: bool) -> None:
     """Score, rank and propose awards; write out/ranking.xlsx."""
     campaign = load_campaign(directory)
-    result = results.write_ranking(campaign)
+    result = write_ranking(campaign)
     data = results.as_data(result)
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
@@ -245,7 +238,7 @@ def rank_command(directory: Path, as_json: bool) -> None:
     )
     for note in data["notes"]:
         click.echo(f"Note: {note}")
-    click.echo(f"Wrote {results.ranking_path(campaign)}")
+    click.echo(f"Wrote {ranking_path(campaign)}")
 
 
 @main.command()
@@ -262,17 +255,9 @@ def adjust(
 ) -> None:
     """Correct MEMBER's score on INDICATOR to POINTS, with a reason (rà soát); values stay as sent."""
     campaign = load_campaign(directory)
-    if member not in campaign.member_codes:
-        raise click.UsageError(f"{member} is not a member; members are {', '.join(campaign.member_codes)}")
-    ind = next((i for i in campaign.catalogue.indicators if i.code == indicator), None)
-    if ind is None:
-        raise click.UsageError(f"no indicator {indicator} in the catalogue")
     if clear == (points is not None):
         raise click.UsageError("give POINTS, or --clear to withdraw the correction in force")
-    if points is not None and not 0 <= points <= ind.points * 10:
-        raise click.UsageError(f"{points:g} points is out of range for {indicator} (max {ind.points:g})")
-    with Store(campaign.folder) as store:
-        store.add_adjustment(member, indicator, points, reason, author)
+    adjust_score(campaign, member, indicator, points, reason, author)
     done = "withdrawn" if clear else f"set to {points:g}"
     click.echo(f"Correction of {campaign.member(member).name} on {indicator} {done}. Run 'emuxl rank' to apply it.")
 
@@ -356,3 +341,15 @@ def summary(campaign: Campaign) -> str:
         lines.append(text)
     lines.append("OK")
     return "\n".join(lines)
+
+
+def cli_reference() -> str:
+    """The ``--help`` text of every command, as Markdown (the README's command reference, see ``make docs``)."""
+    parts: list[str] = []
+    fixed = {**main.context_settings, "terminal_width": 80, "max_content_width": 80}
+    with click.Context(main, info_name="emuxl", **fixed) as ctx:
+        parts += ["```", main.get_help(ctx), "```", ""]
+        for name, command in main.commands.items():
+            with click.Context(command, parent=ctx, info_name=name, **fixed) as sub:
+                parts += [f"#### emuxl {name}", "", "```", command.get_help(sub), "```", ""]
+    return "\n".join(parts).rstrip() + "\n"

@@ -35,9 +35,21 @@ class CampaignNotFound(EmuxlError):
     """The folder is not a campaign folder."""
 
 
-class IntakeError(EmuxlError):
-    """A returned file could not be taken in at all (not a per-file problem)."""
+class InvalidRequest(EmuxlError):
+    """A request names a member or indicator that does not exist, or a value out of range (a usage error)."""
+
+
+class NothingToAccept(EmuxlError):
+    """There is no number typed as text to accept: no form counted yet, or none with a reading."""
 
 
 class ReportError(EmuxlError):
     """A report template could not be rendered."""
+
+
+class FileInUse(EmuxlError):
+    """The output file is open in Excel or LibreOffice, which would lose or block the new version."""
+
+
+class DiskFull(EmuxlError):
+    """There is no space left where an output goes."""

@@ -12,15 +12,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .errors import EmuxlError
-
-
-class FileInUse(EmuxlError):
-    """The output file is open in Excel or LibreOffice, which would lose or block the new version."""
-
-
-class DiskFull(EmuxlError):
-    """There is no space left where an output goes."""
+from .errors import DiskFull, FileInUse
 
 
 def lock_files(path: Path) -> list[Path]:

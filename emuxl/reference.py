@@ -1,4 +1,4 @@
-"""The configuration reference, generated from the schema so the docs never go stale."""
+"""The README's generated references: the configuration from the schema, so the docs never go stale."""
 
 from __future__ import annotations
 
@@ -29,8 +29,11 @@ def _type_name(annotation: Any) -> str:
     return text.replace(" | ", " or ").replace("|", " or ")
 
 
-def _table(model: type[BaseModel]) -> list[str]:
-    rows = ["| key | type | default | meaning |", "|---|---|---|---|"]
+def _table(model: type[BaseModel], labels: bool = False) -> list[str]:
+    if labels:  # a method's parameters: the Vietnamese label and help the catalogue workbook shows
+        rows = ["| key | type | default | meaning | nhãn (tiếng Việt) |", "|---|---|---|---|---|"]
+    else:
+        rows = ["| key | type | default | meaning |", "|---|---|---|---|"]
     for name, field in model.model_fields.items():
         if field.default is PydanticUndefined:
             default = "**required**"
@@ -39,14 +42,18 @@ def _table(model: type[BaseModel]) -> list[str]:
         else:
             default = f"`{field.default!r}`" if field.default not in ({}, []) else f"`{field.default}`"
         meaning = (field.description or "").replace("|", "\\|")
-        rows.append(f"| `{name}` | {_type_name(field.annotation)} | {default} | {meaning} |")
+        row = f"| `{name}` | {_type_name(field.annotation)} | {default} | {meaning} |"
+        if labels:
+            extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+            row += f" {field.title}: {extra.get('help', '')} |"
+        rows.append(row)
     return rows
 
 
 def config_reference() -> str:
     """Markdown tables of every key of campaign.yaml, indicators.yaml and each method's params."""
     parts: list[str] = []
-    for title, model in [
+    models: list[tuple[str, type[BaseModel]]] = [
         ("campaign.yaml", CampaignFile),
         ("campaign.yaml: members[]", Member),
         ("campaign.yaml: members[].predecessors[]", Predecessor),
@@ -57,39 +64,25 @@ def config_reference() -> str:
         ("indicators.yaml", Catalogue),
         ("indicators.yaml: sections[]", Section),
         ("indicators.yaml: sections[].indicators[]", Indicator),
-    ]:
+    ]
+    for title, model in models:
         parts += [f"#### {title}", "", *_table(model), ""]
     for method in METHODS.values():
         parts += [f"#### params of `{method.name}` ({method.title})", "", (method.params.__doc__ or "").strip(), ""]
-        parts += [*_table(method.params), ""] if method.params.model_fields else ["No parameters.", ""]
-    parts += ["#### params: national `bands[]`", "", *_table(Band), ""]
+        parts += [*_table(method.params, labels=True), ""] if method.params.model_fields else ["No parameters.", ""]
+    parts += ["#### params: national `bands[]`", "", *_table(Band, labels=True), ""]
     return "\n".join(parts).rstrip() + "\n"
 
 
-def cli_reference() -> str:
-    """The ``--help`` text of every command, as Markdown."""
-    import click
+def refresh(text: str, cli: str) -> str:
+    """The README text with its generated blocks brought up to date; ``cli`` is the command reference.
 
-    from .cli import main
-
-    parts: list[str] = []
-    fixed = {**main.context_settings, "terminal_width": 80, "max_content_width": 80}
-    with click.Context(main, info_name="emuxl", **fixed) as ctx:
-        parts += ["```", main.get_help(ctx), "```", ""]
-        for name, command in main.commands.items():
-            with click.Context(command, parent=ctx, info_name=name, **fixed) as sub:
-                parts += [f"#### emuxl {name}", "", "```", command.get_help(sub), "```", ""]
-    return "\n".join(parts).rstrip() + "\n"
-
-
-BLOCKS = {"config": config_reference, "cli": cli_reference}
-
-
-def refresh(text: str) -> str:
-    """The README text with its generated blocks brought up to date."""
-    for name, render in BLOCKS.items():
+    The command reference is rendered from ``--help`` by ``emuxl.cli.cli_reference``
+    (only the command line knows click).
+    """
+    for name, block in {"config": config_reference(), "cli": cli}.items():
         start, end = f"<!-- {name}:start -->\n", f"<!-- {name}:end -->"
         head, _, rest = text.partition(start)
         _, _, tail = rest.partition(end)
-        text = head + start + render() + end + tail
+        text = head + start + block + end + tail
     return text

@@ -1,4 +1,4 @@
-"""The year's results from the store: scores, ranking, and the files and JSON made from them.
+"""The year's results from the store: scores and ranking, and the JSON made from them.
 
 One computation feeds every output — ``--json``, ``out/ranking.xlsx`` and the
 reports — so they can never disagree.
@@ -6,18 +6,14 @@ reports — so they can never disagree.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from .definitions import Campaign
-from .files import write_atomic
 from .layout import KIND_MEMBER, KIND_PEER
 from .ranking import AWARD_VI, Ranking, rank
 from .scoring import Adjustment, Inputs, PeerScores, Scorecard, explain, score
 from .store import Store
-from .workbook import ranking_workbook
 
 
 @dataclass
@@ -88,18 +84,3 @@ def as_data(results: Results) -> dict[str, Any]:
         "notes": ranking.notes,
         "members": members,
     }
-
-
-def ranking_path(campaign: Campaign) -> Path:
-    """Where the master workbook goes."""
-    return campaign.folder / "out" / "ranking.xlsx"
-
-
-def write_ranking(campaign: Campaign) -> Results:
-    """Compute the results, write ``out/ranking.xlsx`` atomically and keep the run in the store."""
-    results = compute(campaign)
-    written = ranking_workbook(campaign, results.cards, results.ranking, results.inputs, results.peer)
-    write_atomic(ranking_path(campaign), written.data)
-    with Store(campaign.folder) as store:
-        store.add_run(json.dumps(as_data(results), ensure_ascii=False))
-    return results

@@ -8,17 +8,22 @@ matrix) and *Giải trình* (every explanation, adjustment and tie-break).
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from .definitions import Campaign, Indicator
+from .files import write_atomic
 from .methods import Input, Refs, Value, plan_ratio
 from .ranking import AWARD_VI, Ranking
+from .results import Results, as_data, compute
 from .scoring import Inputs, PeerScores, Scorecard, explain
 from .sheets import GREY, HEAD, NUMBER, TEXT, TITLE, FormulaSheet, new_workbook, row_height
+from .store import Store
 from .vnformat import number
 
 SUMMARY, DETAIL, PEER, EXPLAIN = "Tổng hợp", "Chi tiết", "Chấm chéo", "Giải trình"
@@ -208,10 +213,10 @@ def _detail_block(
     return last + 1, finals
 
 
-def ranking_workbook(
-    campaign: Campaign, cards: Mapping[str, Scorecard], ranking: Ranking, inputs: Inputs, peer: PeerScores
-) -> Written:
-    """The master ranking workbook for a campaign's scores and ranking."""
+def ranking_workbook(results: Results) -> Written:
+    """The master ranking workbook for the year's results (scores, ranking, the inputs and peer scores behind them)."""
+    campaign, cards, ranking = results.campaign, results.cards, results.ranking
+    inputs, peer = results.inputs, results.peer
     book = _Book(campaign)
     summary = book.sheet(SUMMARY, [], (HEAD_ROW + 1, 3))
     columns = detail_columns(campaign)
@@ -378,3 +383,17 @@ def _explanations(book: _Book, campaign: Campaign, cards: Mapping[str, Scorecard
     for note in ranking.notes:
         ws.write_string(row, 3, note, book.text)
         row += 1
+
+
+def ranking_path(campaign: Campaign) -> Path:
+    """Where the master workbook goes."""
+    return campaign.folder / "out" / "ranking.xlsx"
+
+
+def write_ranking(campaign: Campaign) -> Results:
+    """Compute the results, write ``out/ranking.xlsx`` atomically and keep the run in the store."""
+    results = compute(campaign)
+    write_atomic(ranking_path(campaign), ranking_workbook(results).data)
+    with Store(campaign.folder) as store:
+        store.add_run(json.dumps(as_data(results), ensure_ascii=False))
+    return results

@@ -1,28 +1,28 @@
-"""Intake: the bad-input corpus, the store, isolation, failure injection and the LibreOffice round trip."""
+"""Intake: the bad-input corpus, the store, failure injection and the LibreOffice round trip."""
 
 from __future__ import annotations
 
 import json
 import os
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from corpus import build_corpus, check_store, many_forms
 
-from emuxl.cli import main
+from emuxl.cli import describe, main
+from emuxl.collecting import take_in
 from emuxl.definitions import Campaign, Member, load_campaign
 from emuxl.demo import plausible_peer_scores, plausible_values
 from emuxl.forms import member_form, peer_form
 from emuxl.intake import collect, member_status
 from emuxl.intake.checks import read_text_number
-from emuxl.intake.isolate import Failure, run_isolated
 from emuxl.layout import input_name, peer_name
 from emuxl.store import Store
 
@@ -182,30 +182,6 @@ def test_peer_forms_are_read_by_name(sample: Path) -> None:
         assert store.values(store.counted()[("80", "peer")])["E04"] == {k: v for k, v in given["E04"].items()}
 
 
-def _crash(item: str) -> str:
-    if item == "abort":
-        os.abort()
-    if item == "hang":
-        time.sleep(3600)
-    if item == "memory":
-        hog = bytearray(4 * 1024 * 1024 * 1024)
-        return str(len(hog))
-    if item == "raise":
-        raise ValueError("bad file")
-    return item.upper()
-
-
-def test_isolation_survives_abort_hang_memory_and_exceptions() -> None:
-    """A worker that aborts, hangs, exhausts memory or raises costs only its item."""
-    items = ["a", "abort", "b", "hang", "c", "memory", "d", "raise", "e"]
-    results = dict(run_isolated(_crash, items, jobs=2, timeout=3, memory=512 * 1024 * 1024))
-    assert [results[i] for i in (0, 2, 4, 6, 8)] == ["A", "B", "C", "D", "E"]
-    assert "crashed" in results[1].reason
-    assert "longer than 3 s" in results[3].reason
-    assert isinstance(results[5], Failure) and "memory" in results[5].reason
-    assert "ValueError: bad file" in results[7].reason
-
-
 def test_cli_collect_and_status_json(corpus) -> None:
     """collect exits 1 when a file is rejected and writes feedback; status --json equals the library's rows."""
     campaign, _ = corpus
@@ -222,6 +198,33 @@ def test_cli_collect_and_status_json(corpus) -> None:
     states = {m["code"]: m["state"] for m in data["members"]}
     assert states["82"] == "accepted" and states["83"] == "missing"
     assert any(u["file"] == "empty.xlsx" for u in data["unidentified"])
+
+
+def test_take_in_gives_the_verdicts_collect_prints(corpus, tmp_path: Path) -> None:
+    """The library's take_in returns the verdicts 'emuxl collect' prints, and writes the same feedback."""
+    campaign, _ = corpus
+    twin = tmp_path / "twin"
+    shutil.copytree(campaign.folder, twin)  # the same inbox, taken in once by each
+    seen: list[tuple[str, int]] = []
+    run = take_in(load_campaign(twin), jobs=1, on_file=lambda result, total: seen.append((result.name, total)))
+    printed = CliRunner().invoke(main, ["collect", str(campaign.folder), "--jobs", "1"])
+    assert printed.exit_code == 1 and run.rejected
+    blocks: list[str] = []
+    for line in printed.output.splitlines():
+        if line.startswith("    ") and blocks:
+            blocks[-1] += "\n" + line
+        else:
+            blocks.append(line)
+    counts = ", ".join(f"{n} {state}" for state, n in sorted(run.counts.items()))
+    feedback = f"Feedback for {len(run.feedback)} member(s) in {campaign.folder / 'out' / 'feedback'}"
+    assert sorted(blocks) == sorted([*(describe(r) for r in run.files), counts, feedback])
+    assert sorted(name for name, _ in seen) == sorted(r.name for r in run.files)
+    assert {total for _, total in seen} == {len(run.files)}
+    assert run.feedback and all(p.is_file() for p in run.feedback)
+    assert sorted(p.name for p in run.feedback) == sorted(
+        p.name for p in (campaign.folder / "out" / "feedback").iterdir()
+    )
+    assert {p.name.split("-")[0] for p in run.feedback} == {r.member for r in run.files if r.member}
 
 
 def test_feedback_workbook_lists_issues_as_plain_strings(corpus) -> None:

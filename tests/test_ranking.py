@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from emuxl.cli import main
 from emuxl.definitions import Campaign, load_campaign
 from emuxl.demo import plausible_peer_scores, plausible_values, write_demo_returns
+from emuxl.errors import InvalidRequest
 from emuxl.intake import collect
 from emuxl.methods import (
     METHODS,
@@ -30,8 +31,10 @@ from emuxl.methods import (
     RankParams,
 )
 from emuxl.ranking import FLAG, MERIT, rank, round_half_up
-from emuxl.results import as_data, compute
+from emuxl.results import Results, as_data, compute
+from emuxl.review import adjust_score
 from emuxl.scoring import Adjustment, score
+from emuxl.store import Store
 from emuxl.workbook import ranking_workbook
 
 SMALL = Path(__file__).parent / "data" / "small"
@@ -227,7 +230,7 @@ def test_section_floor_gate(tmp_path: Path) -> None:
 # ------------------------------------------------------------------ Python = Excel, in LibreOffice
 
 
-def _random_results(campaign: Campaign, seed: int):
+def _random_results(campaign: Campaign, seed: int) -> Results:
     rng = random.Random(seed)
     codes = campaign.member_codes
     submitted = codes if seed % 2 else codes[:-1]  # one member missing in half the runs
@@ -241,7 +244,7 @@ def _random_results(campaign: Campaign, seed: int):
         for _ in range(3)
     ]
     cards = score(campaign, inputs, peer, adjustments)
-    return cards, rank(campaign, cards), inputs, peer
+    return Results(campaign, inputs, peer, cards, rank(campaign, cards))
 
 
 def test_libreoffice_recalculates_ranking_to_pythons_numbers(
@@ -251,8 +254,7 @@ def test_libreoffice_recalculates_ranking_to_pythons_numbers(
     jobs, expectations = [], []
     for n, (folder, seed) in enumerate([(sample, 1), (sample, 2), (sample_2025, 3), (SMALL, 4)]):
         campaign = load_campaign(folder)
-        cards, ranking, inputs, peer = _random_results(campaign, seed)
-        written = ranking_workbook(campaign, cards, ranking, inputs, peer)
+        written = ranking_workbook(_random_results(campaign, seed))
         path = tmp_path / f"ranking-{n}.xlsx"
         path.write_bytes(written.data)
         cells = sorted(written.expected)
@@ -309,6 +311,23 @@ def test_adjust_refuses_unknown_indicator(sample: Path) -> None:
     """adjust names what is wrong when the indicator does not exist."""
     result = CliRunner().invoke(main, ["adjust", str(sample), "80", "Z9", "1", "--reason", "x", "--by", "y"])
     assert result.exit_code == 2 and "no indicator Z9" in result.output
+
+
+def test_adjust_is_bounded_by_the_indicators_most_points(sample: Path) -> None:
+    """adjust takes 0 … the indicator's most points (a plan bonus cap above its points), and refuses the rest."""
+    edit(sample / "indicators.yaml", "bonus_per_pct: 1, cap: 50,", "bonus_per_pct: 1, cap: 55,")  # A03: 50 points
+    runner = CliRunner()
+    args = ["adjust", str(sample), "80", "A03", "--reason", "rà soát", "--by", "Sóc Trăng"]
+    above = runner.invoke(main, [*args, "55.5"])
+    assert above.exit_code == 2 and "55.5 points is out of range for A03: give between 0 and 55" in above.output
+    negative = runner.invoke(main, [*args, "--", "-1"])
+    assert negative.exit_code == 2 and "out of range for A03" in negative.output
+    at_most = runner.invoke(main, [*args, "55"])
+    assert at_most.exit_code == 0, at_most.output
+    with pytest.raises(InvalidRequest, match="A03"):
+        adjust_score(load_campaign(sample), "80", "A03", 500.0, "x", "y")  # within the old bound, ten times the points
+    with Store(sample) as store:
+        assert [(m, i, p) for m, i, p, *_ in store.adjustments()] == [("80", "A03", 55.0)]
 
 
 def test_tie_break_chain_is_validated(sample: Path) -> None:

@@ -15,9 +15,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..definitions import Campaign
+from ..isolate import DEFAULT_MEMORY, DEFAULT_TIMEOUT, Failure, run_isolated
 from ..layout import KIND_MEMBER, KIND_PEER, META_SHEET, PEER_SHEET, SCORE_SHEET
 from ..store import ACCEPTED, MISSING, REJECTED, WITH_ERRORS, WITH_WARNINGS, Store, now
-from .isolate import DEFAULT_MEMORY, DEFAULT_TIMEOUT, Failure, run_isolated
 from .issues import Issue, count, make_issue
 from .read import read_book
 from .sniff import sniff_container

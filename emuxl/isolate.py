@@ -2,6 +2,7 @@
 
 A parser that aborts the process, loops forever or exhausts memory on one
 hostile file costs that file only: its worker is replaced and the run goes on.
+Intake reads returned files this way, and report renders user-edited templates.
 """
 
 from __future__ import annotations

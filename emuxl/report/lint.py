@@ -1,0 +1,66 @@
+"""Linting a report template before it is rendered: names not in the context, tags Word has broken."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from .render import environment
+
+
+def _paragraph_texts(template: Path) -> list[str]:
+    with zipfile.ZipFile(template) as zf:
+        parts = [n for n in zf.namelist() if re.match(r"word/(document|header\d*|footer\d*)\.xml$", n)]
+        out = []
+        for name in parts:
+            xml = zf.read(name).decode("utf-8", "replace")
+            for p in re.findall(r"<w:p[ >].*?</w:p>", xml, flags=re.S):
+                out.append("".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", p)))
+    return out
+
+
+def _runs_of_paragraphs(template: Path) -> list[list[str]]:
+    with zipfile.ZipFile(template) as zf:
+        xml = zf.read("word/document.xml").decode("utf-8", "replace")
+    return [re.findall(r"<w:t[^>]*>([^<]*)</w:t>", p) for p in re.findall(r"<w:p[ >].*?</w:p>", xml, flags=re.S)]
+
+
+def where(template: Path, name: str) -> str:
+    """The first paragraph of a template that mentions a name, to say where a problem is."""
+    for text in _paragraph_texts(template):
+        if name in text and ("{{" in text or "{%" in text):
+            return f" (in the paragraph «{text[:120]}»)"
+    return ""
+
+
+TAG = re.compile(r"\{[{%].*?[%}]\}", re.S)
+
+
+def lint_template(template: Path, context: dict[str, Any]) -> list[str]:
+    """Problems a template will cause: undefined names, tags split across Word runs, smart quotes in tags."""
+    from docxtpl import DocxTemplate
+    from jinja2 import meta
+
+    problems = []
+    for runs in _runs_of_paragraphs(template):
+        text = "".join(runs)
+        for tag in TAG.findall(text):
+            if any(q in tag for q in "“”‘’"):
+                problems.append(
+                    f"smart quotes inside the tag «{tag[:80]}»: Word's AutoCorrect changed them; type straight quotes"
+                )
+            if not any(tag in run for run in runs):
+                problems.append(f"the tag «{tag[:80]}» is split across formatting runs; retype it in one go")
+    try:
+        tpl = DocxTemplate(str(template))
+        tpl.init_docx()
+        source = tpl.patch_xml(tpl.get_xml())
+        names = meta.find_undeclared_variables(environment().parse(source))
+    except Exception as e:
+        return [*problems, f"the template does not parse: {e}"]
+    known = set(context) | {"chart"}
+    for name in sorted(names - known):
+        problems.append(f"'{name}' is not in the data context{where(template, name)}")
+    return [f"{template.name}: {p}" for p in problems]
