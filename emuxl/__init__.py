@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from .feedback import write_feedback
     from .forms import write_forms
     from .intake import FileResult, MemberStatus, collect, member_status, unidentified
+    from .methods import METHODS, Method, register
     from .ranking import Ranking, Standing
     from .report import Rendered, build_context, lint_template, render_reports, template_paths
     from .resources import copy_sample
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
 
 _MODULES = {  # module -> the names it gives the library API, in the order of the cycle
     "resources": ["copy_sample"],
+    "methods": ["METHODS", "Method", "register"],
     "definitions": ["Campaign", "Indicator", "Member", "load_campaign"],
     "forms": ["write_forms"],
     "intake": ["FileResult", "MemberStatus", "collect", "member_status", "unidentified"],
@@ -54,6 +56,7 @@ _MODULES = {  # module -> the names it gives the library API, in the order of th
 _HOME = {name: module for module, names in _MODULES.items() for name in names}
 
 __all__ = [
+    "METHODS",
     "Acceptance",
     "Campaign",
     "CollectRun",
@@ -64,6 +67,7 @@ __all__ = [
     "InvalidRequest",
     "Member",
     "MemberStatus",
+    "Method",
     "Ranking",
     "Rendered",
     "Results",
@@ -83,6 +87,7 @@ __all__ = [
     "member_status",
     "ranking_path",
     "ranking_workbook",
+    "register",
     "render_reports",
     "take_in",
     "template_paths",
