@@ -66,19 +66,25 @@ def example_plan(sample: Sample, _p: object) -> dict[str, Value]:
 
 def plan_writeup(facts: Facts[Any]) -> Writeup:
     """The seeds' sentence: cluster figure, % of plan, change on last year, who reached the plan, who led."""
-    rows = [
-        (r.name, num(r.values.get("plan")), num(r.values.get("actual")), num(r.values.get("previous")))
+    usable = [
+        (
+            r.name,
+            num(r.values.get("plan")) or 0.0,
+            num(r.values.get("actual")) or 0.0,
+            num(r.values.get("previous")),
+            ratio,
+        )
         for r in facts.returned
+        if (ratio := plan_ratio(r.values)) is not None
     ]
-    usable = [(n, p, a, prev) for n, p, a, prev in rows if p is not None and a is not None and p > 0]
     total_members = len(facts.rows)
     if not usable:
         return Writeup(f"{facts.heading}: chưa có số liệu của {facts.noun} nào.", {"members": total_members})
     rate = facts.unit.strip() == "%"
     kind = "mean" if rate and facts.aggregate != "none" else facts.aggregate
-    pcts = [(n, a / p * 100) for n, p, a, _prev in usable]
+    pcts = [(n, ratio * 100) for n, _p, _a, _prev, ratio in usable]
     above = sorted((x for x in pcts if x[1] > 100), key=lambda x: -x[1])
-    reached = sum(1 for _n, p, a, _prev in usable if a >= p)
+    reached = sum(1 for *_x, ratio in usable if ratio >= 1)
     low, high = min(pcts, key=lambda x: x[1]), max(pcts, key=lambda x: x[1])
 
     def cluster(xs: list[float]) -> float | None:
@@ -86,9 +92,9 @@ def plan_writeup(facts: Facts[Any]) -> Writeup:
             return None
         return sum(xs) if kind == "sum" else fmean(xs)
 
-    total = cluster([a for _n, _p, a, _prev in usable])
-    total_plan = cluster([p for _n, p, _a, _prev in usable])
-    previous = [prev for *_x, prev in usable if prev is not None]
+    total = cluster([a for _n, _p, a, _prev, _r in usable])
+    total_plan = cluster([p for _n, p, _a, _prev, _r in usable])
+    previous = [prev for _n, _p, _a, prev, _r in usable if prev is not None]
     total_prev = cluster(previous) if len(previous) == len(usable) else None
     of_plan = total / total_plan * 100 if total is not None and total_plan else None
     change = None
