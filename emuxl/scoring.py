@@ -77,6 +77,8 @@ def _cell(ind: Indicator, member: str, inputs: Inputs, peer: PeerScores, shared:
         return Cell(ind.code, 0.0, "chưa nộp biểu → 0 điểm", "not-submitted")
     cluster = Cluster(peer_scores=peer_scores_for(member, ind.code, peer)) if peer_scored else shared
     result = ind.spec.score(values, ind.settings, ind.points, cluster)
+    if not math.isfinite(result.points):  # no infinity or NaN reaches a workbook or a report, whatever the input
+        return Cell(ind.code, 0.0, "số liệu không tính được điểm → 0 điểm", "not-finite")
     return Cell(ind.code, result.points, result.explanation, result.issue)
 
 

@@ -348,7 +348,7 @@ def test_sheet_head_reads_what_the_whole_sheet_holds(sample: Path) -> None:
     import io
     import zipfile
 
-    from emuxl.intake.read import _sheet_cells, sheet_head
+    from emuxl.intake.read import Styles, _sheet_cells, sheet_head
 
     campaign = load_campaign(sample)
     form = member_form(campaign, campaign.members[0], plausible_values(campaign, random.Random(4)))
@@ -357,13 +357,13 @@ def test_sheet_head_reads_what_the_whole_sheet_holds(sample: Path) -> None:
         sheet = max((zf.read(n) for n in names), key=len)
     head = sheet_head(sheet)
     assert head is not None and len(head) < len(sheet) / 2  # the form's validations are most of its XML
-    whole = _sheet_cells(sheet, [], frozenset())
-    assert _sheet_cells(head, [], frozenset()) == whole
+    whole = _sheet_cells(sheet, [], Styles())
+    assert _sheet_cells(head, [], Styles()) == whole
     tail = sheet.index(b"<dataValidations")
     merges_late = sheet[:tail] + b'<mergeCells count="1"><mergeCell ref="F9:G9"/></mergeCells>' + sheet[tail:]
     assert sheet_head(merges_late) is None  # out of the schema's order: read whole, the merge is seen
-    assert "F9:G9" in _sheet_cells(merges_late, [], frozenset())[2]
+    assert "F9:G9" in _sheet_cells(merges_late, [], Styles())[2]
     end = sheet.index(b"</mergeCells>") + len(b"</mergeCells>")
     commented = sheet[:end] + b"<!-- <dataValidations -->" + sheet[end:]
     assert sheet_head(commented) is not None  # a cut inside a comment does not parse ...
-    assert _sheet_cells(commented, [], frozenset()) == whole  # ... so the whole sheet is read
+    assert _sheet_cells(commented, [], Styles()) == whole  # ... so the whole sheet is read

@@ -124,6 +124,14 @@ def _check_number(cell: Cell, inp: Input, ind: Indicator, where: Where) -> tuple
     if not math.isfinite(value):
         return None, [make_issue("not-finite", raw=cell.value, **where._asdict())]
     limits = ind.limits(inp)
+    if cell.is_percent and ind.unit.strip() == "%" and inp.column != "self":
+        # «76,5%» typed in a cell of a rate in %: the cell holds 0,765, which would score as 0,765%
+        shown = value * 100
+        reading = shown if limits.allows(shown) else None
+        issue = make_issue(
+            "percent-cell", raw=number(value, 6), shown=number(shown, 6), suggested=reading, **where._asdict()
+        )
+        return None, [issue]
     if not limits.allows(value):
         detail = limits.words()
         return None, [make_issue("out-of-range", raw=number(value, 6), detail=detail, **where._asdict())]

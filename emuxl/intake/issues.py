@@ -101,6 +101,12 @@ TYPES: dict[str, IssueType] = {
         "Ô {cell} chứa «{raw}»: không rõ dấu «.»/«,» là phân cách hàng nghìn hay thập phân.",
         "Nhập lại ô {cell} dưới dạng số để không bị hiểu sai.",
     ),
+    "percent-cell": IssueType(
+        "error",
+        "Ô {cell} hiển thị {shown}% nhưng giá trị trong ô là {raw} (ô đang định dạng phần trăm); "
+        "tiêu chí tính bằng %, nên số phải nhập là {shown}.",
+        "Định dạng ô {cell} là số và nhập {shown} (không gõ dấu %).",
+    ),
     "date-value": IssueType(
         "error", "Ô {cell} chứa ngày tháng «{raw}» thay vì số.", "Định dạng ô là số và nhập lại giá trị."
     ),

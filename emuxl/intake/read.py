@@ -45,6 +45,7 @@ NS = {
 M = "{" + NS["m"] + "}"
 C_TAG, F_TAG, V_TAG, IS_TAG, T_TAG = f"{M}c", f"{M}f", f"{M}v", f"{M}is", f"{M}t"
 DATE_FORMAT_IDS = {*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)}
+PERCENT_FORMAT_IDS = {9, 10}  # 0% and 0.00%
 ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
 CELL_REF = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]{1,7})$")
 NAME_REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!:\s]+))!\$([A-Z]{1,3})\$([0-9]{1,7})$")  # 'Sheet'!$B$12
@@ -57,6 +58,7 @@ class Cell(NamedTuple):
     kind: str  # n number, s text, b boolean, e error, d date, "" empty
     formula: str | None = None
     is_date: bool = False
+    is_percent: bool = False  # shown with a percent format: 0,765 shows as 76,5%
 
 
 @dataclass
@@ -161,28 +163,47 @@ def _shared_strings(xml: bytes | None) -> list[str]:
     return [_text(si) for si in root.findall("m:si", NS)]
 
 
-def _date_styles(xml: bytes | None) -> frozenset[str]:
-    """The style numbers whose number format shows a date or time (remembered for parts seen before)."""
-    return _remembered(_styles_dates, xml) if xml else frozenset()
+class Styles(NamedTuple):
+    """The style numbers (as written in ``s="…"``) whose number format shows a date or time, or a percentage."""
+
+    dates: frozenset[str] = frozenset()
+    percents: frozenset[str] = frozenset()
+
+
+def _number_styles(xml: bytes | None) -> Styles:
+    """The date and percent styles of a styles part (remembered for parts seen before)."""
+    return _remembered(_styles_kinds, xml) if xml else Styles()
 
 
 @lru_cache(maxsize=4)  # files from one campaign mostly share their styles part byte for byte
-def _styles_dates(xml: bytes) -> frozenset[str]:
-    """The style numbers (as written in ``s="…"``) whose number format shows a date or time."""
+def _styles_kinds(xml: bytes) -> Styles:
+    """The style numbers whose number format shows a date or time, and those that show a percentage."""
     root = _parse(xml)
-    custom = {}
+    dates, percents = {}, {}
     for nf in root.findall("m:numFmts/m:numFmt", NS):
         code = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", nf.get("formatCode", "")).lower()
-        custom[int(nf.get("numFmtId", "0"))] = not re.search(r"[0#?]", code) and bool(re.search(r"[dmyhs]", code))
-    out = set()
+        fid = int(nf.get("numFmtId", "0"))
+        dates[fid] = not re.search(r"[0#?]", code) and bool(re.search(r"[dmyhs]", code))
+        percents[fid] = "%" in code
+    date_styles, percent_styles = set(), set()
     for index, xf in enumerate(root.findall("m:cellXfs/m:xf", NS)):
         fid = int(xf.get("numFmtId", "0"))
-        if fid in DATE_FORMAT_IDS or custom.get(fid, False):
-            out.add(str(index))
-    return frozenset(out)
+        if fid in DATE_FORMAT_IDS or dates.get(fid, False):
+            date_styles.add(str(index))
+        elif fid in PERCENT_FORMAT_IDS or percents.get(fid, False):
+            percent_styles.add(str(index))
+    return Styles(frozenset(date_styles), frozenset(percent_styles))
 
 
-def _cell(kind: str, raw: str | None, formula: str | None, inline: Any, is_date: bool, strings: list[str]) -> Cell:
+def _cell(
+    kind: str,
+    raw: str | None,
+    formula: str | None,
+    inline: Any,
+    is_date: bool,
+    strings: list[str],
+    percent: bool = False,
+) -> Cell:
     """A cell from its type letter, ``<v>`` text, formula text and inline string."""
     if kind == "s" and raw is not None:
         index = int(raw)
@@ -193,7 +214,7 @@ def _cell(kind: str, raw: str | None, formula: str | None, inline: Any, is_date:
         return Cell(None, "", formula, is_date)
     if kind == "n":
         try:
-            return Cell(float(raw), "n", formula, is_date)
+            return Cell(float(raw), "n", formula, is_date, percent)
         except ValueError:
             return Cell(raw, "e", formula)
     if kind == "str":
@@ -238,7 +259,7 @@ def _parse_sheet(xml: bytes) -> Any:
 
 
 def _sheet_cells(
-    xml: bytes, strings: list[str], date_styles: frozenset[str]
+    xml: bytes, strings: list[str], styles: Styles
 ) -> tuple[dict[str, Cell], dict[str, dict[str, Cell]], list[str]]:
     """A sheet's cells by reference and by row, and its merged ranges."""
     root = _parse_sheet(xml)
@@ -260,7 +281,8 @@ def _sheet_cells(
         if address is None:
             continue
         ref, col, row = address
-        cell = _cell(el.get("t", "n"), raw, formula, inline, el.get("s") in date_styles, strings)
+        style = el.get("s")
+        cell = _cell(el.get("t", "n"), raw, formula, inline, style in styles.dates, strings, style in styles.percents)
         cells[ref] = cell
         if row in rows:
             rows[row][col] = cell
@@ -321,13 +343,13 @@ def read_book(zf: ZipFile, sheets_wanted: Collection[str]) -> RawBook | Issue:
         sheets, names, refs = _remembered(_workbook_structure, parts["xl/workbook.xml"])
         targets = _targets(parts.get("xl/_rels/workbook.xml.rels"), "xl")
         strings = _shared_strings(parts.get("xl/sharedStrings.xml"))
-        dates = _date_styles(parts.get("xl/styles.xml"))
+        styles = _number_styles(parts.get("xl/styles.xml"))
         book = RawBook(names=dict(names), _refs=dict(refs))
         for name, state, rid in sheets:
             book.sheets[name] = state
             path = targets.get(rid, "")
             if name in sheets_wanted and path in parts:
-                book.cells[name], book.rows[name], book.merged[name] = _sheet_cells(parts[path], strings, dates)
+                book.cells[name], book.rows[name], book.merged[name] = _sheet_cells(parts[path], strings, styles)
         core = parts.get("docProps/core.xml")
         if core:
             modified = _parse(core).find("dcterms:modified", NS)

@@ -7,6 +7,7 @@ the catalogue's fingerprint.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -84,7 +85,7 @@ def _identify(campaign: Campaign, book: RawBook, reading: Reading) -> bool:
         reading.issues.append(make_issue("wrong-kind", found=kind))
         return False
     reading.kind = kind
-    if meta.get("cluster") != campaign.cluster:
+    if nfc(meta.get("cluster", "")) != campaign.cluster:
         reading.issues.append(make_issue("wrong-campaign", found=meta.get("cluster"), expected=campaign.cluster))
     if meta.get("year") != str(campaign.year):
         reading.issues.append(make_issue("wrong-year", found=meta.get("year"), expected=campaign.year))
@@ -95,6 +96,11 @@ def _identify(campaign: Campaign, book: RawBook, reading: Reading) -> bool:
         return False
     reading.member = member.code
     return not reading.issues
+
+
+def nfc(text: str) -> str:
+    """Text composed (NFC): what Unikey's combining mode or a paste from a PDF types is the same text."""
+    return unicodedata.normalize("NFC", text)
 
 
 def _named(book: RawBook, name: str) -> tuple[str, str, Cell | None] | None:
@@ -126,7 +132,7 @@ def _find_row_cells(
 def _shown(cell: Cell | None) -> object:
     if cell is None or cell.value is None:
         return ""
-    return float(cell.value) if cell.kind == "n" else str(cell.value)
+    return float(cell.value) if cell.kind == "n" else nfc(str(cell.value))
 
 
 def _file_fingerprint(campaign: Campaign, book: RawBook) -> str:
@@ -193,7 +199,7 @@ def _verify_structure(campaign: Campaign, book: RawBook, reading: Reading) -> bo
         return False
     member = campaign.member(reading.member or "")
     heading = _named(book, HEADING_NAME)
-    text = str(heading[2].value) if heading and heading[2] and heading[2].value is not None else ""
+    text = nfc(str(heading[2].value)) if heading and heading[2] and heading[2].value is not None else ""
     if f"(mã {member.code})" not in text or member.name not in text:
         reading.issues.append(make_issue("wrong-member", found=text or "(trống)", expected=member.name))
         return False

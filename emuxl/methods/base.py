@@ -103,7 +103,10 @@ def num(value: Value) -> float | None:
 def plan_ratio(values: Mapping[str, Value]) -> float | None:
     """actual / plan when both are numbers and the plan is positive, else None: the one ratio function."""
     plan, actual = num(values.get("plan")), num(values.get("actual"))
-    return actual / plan if plan is not None and actual is not None and plan > 0 else None
+    if plan is None or actual is None or plan <= 0:
+        return None
+    ratio = actual / plan
+    return ratio if math.isfinite(ratio) else None  # a plan of 1e-300 is not a plan
 
 
 @dataclass(frozen=True)

@@ -178,10 +178,10 @@ def _plan_score(values: Mapping[str, Value], p: PlanParams, points: float, _: Cl
     got = need(values, [PLAN, ACTUAL])
     if isinstance(got, Score):
         return got
-    plan, actual = got
-    if plan <= 0:
+    ratio = plan_ratio(values)
+    if ratio is None:
         return Score(0.0, "kế hoạch phải lớn hơn 0 → 0 điểm", "plan-not-positive")
-    r = actual / plan
+    r = ratio
     if r < p.floor_ratio or r <= 0:
         return Score(0.0, f"đạt {pct(r)} kế hoạch, dưới ngưỡng {pct(p.floor_ratio)} → 0 điểm")
     score = points * p.base * min(r, 1)
