@@ -7,14 +7,22 @@ Everything that came from a returned file is written as a plain string.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name as letter_of
 
 from .definitions import Campaign, Member
 from .files import write_atomic
-from .layout import KIND_MEMBER, KIND_PEER
-from .sheets import HEAD, TEXT, TITLE, new_workbook
+from .layout import COLUMNS, KIND_MEMBER, KIND_PEER, SCORE_SHEET
+from .results import compute
+from .scoring import Scorecard, explain
+from .sheets import HEAD, TEXT, TITLE, new_workbook, row_height, set_print
 from .store import ACCEPTED, MISSING, REJECTED, WITH_ERRORS, WITH_WARNINGS, Row, Store
+from .vnformat import short_date
 
 STATE_VI = {
     ACCEPTED: "Đã tiếp nhận, không có lỗi",
@@ -24,17 +32,21 @@ STATE_VI = {
     MISSING: "Chưa nhận được",
 }
 SEVERITY_VI = {"fatal": "Không tiếp nhận", "error": "Lỗi", "warning": "Lưu ý", "note": "Ghi chú"}
-HEADERS = [
-    ("STT", 5),
-    ("Mức độ", 14),
-    ("Trang tính", 14),
-    ("Ô", 7),
-    ("Mã", 6),
-    ("Tiêu chí", 40),
-    ("Giá trị đã nhập", 20),
-    ("Vấn đề", 50),
-    ("Cách sửa", 45),
+ISSUE_COLUMNS = [  # widths sum to 150: A4 landscape at 78 %
+    ("STT", 4),
+    ("Mức độ", 10),
+    ("Trang tính", 12),
+    ("Ô", 9),
+    ("Mã", 5),
+    ("Tiêu chí", 24),
+    ("Giá trị đã nhập", 14),
+    ("Vấn đề", 40),
+    ("Cách sửa", 32),
 ]
+SCORE_COLUMNS = [("Mã", 6), ("Tiêu chí", 42), ("Điểm tối đa", 9), ("Điểm", 9), ("Cách tính", 60)]
+VIETNAM = timezone(timedelta(hours=7), "UTC+7")  # no daylight saving
+SHEET, SCORES = "Phản hồi", "Điểm tạm tính"
+COLUMN_NUMBERS = {letter_of(col): col + 1 for col, _t, _w in COLUMNS.values()}
 
 
 def feedback_path(campaign: Campaign, member: Member) -> Path:
@@ -42,76 +54,180 @@ def feedback_path(campaign: Campaign, member: Member) -> Path:
     return campaign.folder / "out" / "feedback" / f"{member.code}-{member.slug}.xlsx"
 
 
-def _latest(store: Store, code: str, kind: str) -> Row | None:
-    return next((r for r in store.submissions(code) if r.kind == kind), None)
+def vietnam_time(stamp: str) -> str:
+    """An ISO time as a province reads it, in Vietnam's time: «16:50 ngày 30/11/2026»."""
+    try:
+        when = datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    local = when.astimezone(VIETNAM)
+    return f"{local:%H:%M} ngày {local:%d/%m/%Y}"
 
 
-def feedback_workbook(campaign: Campaign, member: Member, store: Store) -> bytes:
-    """The bytes of one member's feedback workbook."""
-    titles = {i.code: i.title for i in campaign.catalogue.indicators}
-    buffer = io.BytesIO()
-    wb = new_workbook(buffer, f"Phản hồi tiếp nhận - {member.name}", campaign.cluster)
-    bold = wb.add_format({"bold": True})
-    title = wb.add_format(TITLE)
-    head = wb.add_format(HEAD)
-    cell = wb.add_format(TEXT)
-    ws = wb.add_worksheet("Phản hồi")
-    for col, (_h, width) in enumerate(HEADERS):
-        ws.set_column(col, col, width)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.write_string(0, 0, f"PHẢN HỒI TIẾP NHẬN BIỂU CHẤM ĐIỂM THI ĐUA NĂM {campaign.year}", title)
-    ws.write_string(1, 0, campaign.cluster)
-    ws.write_string(2, 0, f"Đơn vị: {member.name} (mã {member.code})", bold)
-    row = 4
-    kinds = [(KIND_MEMBER, "Biểu tự chấm điểm")] + ([(KIND_PEER, "Phiếu chấm chéo")] if campaign.has_peer else [])
-    for kind, label in kinds:
-        latest = _latest(store, member.code, kind)
-        state = STATE_VI[latest.status if latest else MISSING]
-        ws.write_string(row, 0, f"{label}: {state}", bold)
-        row += 1
-        if latest is None:
-            row += 1
-            continue
-        ws.write_string(row, 0, f"Tệp: {latest.name} (lưu lúc {latest.saved_at}, nhận lúc {latest.received_at})")
-        row += 1
-        issues = store.issues(latest.id)
-        if not issues:
-            ws.write_string(row, 0, "Không có vấn đề nào.")
-            row += 2
-            continue
-        for col, (h, _w) in enumerate(HEADERS):
-            ws.write_string(row, col, h, head)
-        row += 1
-        for n, issue in enumerate(issues, 1):
-            texts = [
+def where_in_form(sheet: str, cell: str) -> str:
+    """A cell as the form numbers its columns: «G13 (cột 7)» on the scoring sheet."""
+    letters = "".join(ch for ch in cell if ch.isalpha())
+    if sheet == SCORE_SHEET and letters in COLUMN_NUMBERS:
+        return f"{cell} (cột {COLUMN_NUMBERS[letters]})"
+    return cell
+
+
+def _counted(store: Store, code: str, kind: str) -> tuple[Row | None, list[Row]]:
+    """The submission that counts (else the newest) and every submission of that kind, newest first."""
+    rows = [r for r in store.submissions(code) if r.kind == kind]
+    chosen = store.counted().get((code, kind))
+    return next((r for r in rows if r.id == chosen), rows[0] if rows else None), rows
+
+
+class _Sheet:
+    """A feedback sheet being written: formats, and rows sized to their text."""
+
+    def __init__(self, wb: xlsxwriter.Workbook, name: str, columns: Sequence[tuple[str, float]], title: str):
+        self.ws = wb.add_worksheet(name)
+        self.widths = [w for _h, w in columns]
+        self.columns = columns
+        for col, width in enumerate(self.widths):
+            self.ws.set_column(col, col, width)
+        self.row = 0
+        self.title = wb.add_format(TITLE)
+        self.bold = wb.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+        self.plain = wb.add_format({"text_wrap": True, "valign": "top"})
+        self.head = wb.add_format(HEAD)
+        self.cell = wb.add_format(TEXT)
+        self.number = wb.add_format({**TEXT, "num_format": "#,##0.00", "align": "right"})
+        self.total = wb.add_format({**TEXT, "bold": True, "num_format": "#,##0.00", "align": "right"})
+        self.total_text = wb.add_format({**TEXT, "bold": True})
+        set_print(self.ws, title, self.widths)
+
+    def line(self, text: str, style: str = "plain") -> None:
+        """A line of text across the sheet's width (wrapped, its row tall enough)."""
+        self.ws.merge_range(self.row, 0, self.row, len(self.widths) - 1, text, getattr(self, style))
+        self.ws.set_row(self.row, row_height(text, sum(self.widths) * 0.95))
+        self.row += 1
+
+    def header(self) -> None:
+        """The column titles."""
+        for col, (h, _w) in enumerate(self.columns):
+            self.ws.write_string(self.row, col, h, self.head)
+        self.ws.set_row(self.row, row_height(*[x for h, w in self.columns for x in (h, w)]))
+        self.row += 1
+
+    def cells(self, values: list[str | float], style: str = "cell") -> None:
+        """One table row: texts written as text, numbers as numbers; tall enough for the longest text."""
+        for col, value in enumerate(values):
+            if isinstance(value, float):
+                self.ws.write_number(self.row, col, value, self.total if style == "total_text" else self.number)
+            else:
+                self.ws.write_string(self.row, col, value, getattr(self, style))
+        pairs = [x for v, w in zip(values, self.widths, strict=False) if isinstance(v, str) for x in (v, w)]
+        self.ws.set_row(self.row, row_height(*pairs) if pairs else None)
+        self.row += 1
+
+
+def _issue_table(sheet: _Sheet, issues: list[dict[str, Any]], titles: dict[str, str]) -> None:
+    sheet.header()
+    for n, issue in enumerate(issues, 1):
+        sheet.cells(
+            [
                 str(n),
                 SEVERITY_VI.get(issue["severity"], issue["severity"]),
                 issue["sheet"] or "",
-                issue["cell"] or "",
+                where_in_form(issue["sheet"] or "", issue["cell"] or ""),
                 issue["indicator"] or "",
                 titles.get(issue["indicator"] or "", ""),
                 issue["raw"] or "",
                 issue["message"],
                 issue["fix"],
             ]
-            for col, text in enumerate(texts):
-                ws.write_string(row, col, text, cell)
-            row += 1
-        row += 1
+        )
+
+
+def _contact_line(campaign: Campaign) -> str:
+    deadline = short_date(campaign.deadline) if campaign.deadline else "theo văn bản của Cụm"
+    send_to = campaign.contact or "Ban Thi đua - Khen thưởng của đơn vị Cụm trưởng"
+    return (
+        f"Hạn gửi: {deadline}. Sửa ngay trên tệp biểu mẫu đã gửi (định dạng .xlsx, có thể đổi tên tệp) "
+        f"và gửi lại cho: {send_to}. Tệp gửi lại sẽ thay cho tệp trước."
+    )
+
+
+def _scores(wb: xlsxwriter.Workbook, campaign: Campaign, member: Member, card: Scorecard) -> None:
+    sheet = _Sheet(wb, SCORES, SCORE_COLUMNS, f"Điểm tạm tính - {member.name}")
+    sheet.line(f"ĐIỂM TẠM TÍNH THEO SỐ LIỆU ĐÃ NHẬN - {member.name.upper()}", "title")
+    sheet.line(campaign.cluster)
+    shared = sorted({i.spec.title for i in campaign.catalogue.indicators if i.spec.cluster_wide})
+    if shared:
+        sheet.line(
+            "Điểm do Cụm tính theo quy định từ số liệu trong tệp được tính; các tiêu chí chấm theo "
+            f"phương pháp {', '.join(f'«{t}»' for t in shared)} phụ thuộc số liệu của các thành viên khác "
+            "nên có thể thay đổi khi Cụm tổng hợp đủ. Điểm chính thức do Cụm công bố."
+        )
+    sheet.row += 1
+    sheet.header()
+    for section in campaign.catalogue.sections:
+        sheet.cells([section.code, section.title, "", "", ""], "total_text")
+        for ind in section.indicators:
+            cell = card.cells[ind.code]
+            points = -cell.points if ind.spec.role == "penalty" else cell.points
+            sheet.cells([ind.code, ind.title, float(ind.points), float(points), explain(cell)])
+    sheet.cells(["", "TỔNG ĐIỂM TẠM TÍNH", float(campaign.catalogue.scale), float(card.total), ""], "total_text")
+
+
+def feedback_workbook(campaign: Campaign, member: Member, store: Store, card: Scorecard | None = None) -> bytes:
+    """The bytes of one member's feedback workbook: each file's state and issues, and the points computed."""
+    titles = {i.code: i.title for i in campaign.catalogue.indicators}
+    buffer = io.BytesIO()
+    wb = new_workbook(buffer, f"Phản hồi tiếp nhận - {member.name}", campaign.cluster)
+    sheet = _Sheet(wb, SHEET, ISSUE_COLUMNS, f"Phản hồi tiếp nhận - {member.name}")
+    sheet.line(f"PHẢN HỒI TIẾP NHẬN BIỂU CHẤM ĐIỂM THI ĐUA NĂM {campaign.year}", "title")
+    sheet.line(campaign.cluster)
+    sheet.line(f"Đơn vị: {member.name} (mã {member.code})", "bold")
+    sheet.line(_contact_line(campaign))
+    sheet.row += 1
+    kinds = [(KIND_MEMBER, "Biểu tự chấm điểm")] + ([(KIND_PEER, "Phiếu chấm chéo")] if campaign.has_peer else [])
+    accepted = False
+    for n, (kind, label) in enumerate(kinds, 1):
+        chosen, rows = _counted(store, member.code, kind)
+        sheet.line(f"{n}. {label}: {STATE_VI[chosen.status if chosen else MISSING]}", "bold")
+        if chosen is None:
+            sheet.row += 1
+            continue
+        accepted = accepted or (kind == KIND_MEMBER and chosen.status != REJECTED)
+        times = f"lưu lúc {vietnam_time(chosen.saved_at)}, nhận lúc {vietnam_time(chosen.received_at)}"
+        sheet.line(f"Tệp được tính: {chosen.name} ({times})")
+        issues = store.issues(chosen.id)
+        if issues:
+            _issue_table(sheet, issues, titles)
+        else:
+            sheet.line("Không có vấn đề nào.")
+        refused = [r for r in rows if r.status == REJECTED and r.id != chosen.id]
+        if refused:
+            sheet.line(f"Các tệp {label.lower()} khác không được tiếp nhận:", "bold")
+            for r in refused:
+                first = next(iter(store.issues(r.id)), None)
+                reason = f"{first['message']} {first['fix']}" if first else ""
+                sheet.line(f"- {r.name} (nhận lúc {vietnam_time(r.received_at)}): {reason}")
+        sheet.row += 1
+    if card is not None and accepted:
+        _scores(wb, campaign, member, card)
     wb.close()
     return buffer.getvalue()
 
 
 def write_feedback(campaign: Campaign, codes: Iterable[str]) -> list[Path]:
-    """Write the feedback workbooks of the given members; return their paths."""
+    """Write the feedback workbooks of the given members, with the points computed now; return their paths."""
+    chosen = sorted(set(codes))
+    if not chosen:
+        return []
+    cards = compute(campaign).cards
     paths = []
     with Store(campaign.folder) as store:
-        for code in sorted(set(codes)):
+        for code in chosen:
             member = campaign.member(code)
             path = feedback_path(campaign, member)
-            write_atomic(path, feedback_workbook(campaign, member, store))
+            write_atomic(path, feedback_workbook(campaign, member, store, cards.get(code)))
             paths.append(path)
     return paths
 

@@ -38,7 +38,7 @@ from .layout import (
 )
 from .methods import MAX_AMOUNT, Input, Refs, Value
 from .scoring import self_score
-from .sheets import GREY, HEAD, NUMBER_FORMAT, TITLE, new_workbook, row_height
+from .sheets import GREY, HEAD, NUMBER_FORMAT, TITLE, new_workbook, row_height, set_print
 from .vnformat import number, short_date
 
 PASSWORD = "emuxl"  # ASCII only: LibreOffice rejects non-ASCII sheet passwords
@@ -64,6 +64,7 @@ class _Formats:
         border = {"border": 1, "valign": "vcenter", "text_wrap": True}
         self.title = wb.add_format({**TITLE, "align": "center"})
         self.subtitle = wb.add_format({"bold": True, "align": "center"})
+        self.subtitle_wrap = wb.add_format({"bold": True, "align": "center", "text_wrap": True, "valign": "top"})
         self.hint = wb.add_format({"italic": True, "text_wrap": True, "valign": "top"})
         self.head = wb.add_format(HEAD)
         self.colno = wb.add_format({**border, "italic": True, "align": "center", "font_size": 10})
@@ -119,23 +120,33 @@ def _write_meta(wb: xlsxwriter.Workbook, campaign: Campaign, member: Member, kin
     ws.protect(PASSWORD)
 
 
+def _typed_scores(campaign: Campaign) -> str:
+    """The guide's words on the self-scores a member types, for methods that need the whole cluster."""
+    typed = sorted({i.spec.title for i in campaign.catalogue.indicators if i.spec.cluster_wide and i.inputs})
+    if not typed:
+        return "."
+    names = ", ".join(f"«{t}»" for t in typed)
+    return f"; tiêu chí chấm theo {names}: đơn vị tự nhập điểm, điểm chính thức do Cụm tính khi tổng hợp."
+
+
 def _guide_lines(campaign: Campaign, member: Member, kind: str) -> list[str]:
     deadline = short_date(campaign.deadline) if campaign.deadline else "theo văn bản của Cụm"
     send_to = campaign.contact or "Ban Thi đua - Khen thưởng của đơn vị Cụm trưởng"
     if kind == KIND_PEER:
         what = [
             "1. Phiếu này dùng để chấm chéo: đơn vị chấm điểm cho từng thành viên khác của Cụm (không tự chấm mình).",
-            "2. Nhập điểm vào các ô màu trắng ở cột «Điểm chấm», từ 0 đến điểm tối đa của tiêu chí.",
+            "2. Nhập điểm vào các ô nhập liệu ở cột «Điểm chấm» (nền trắng; còn trống thì nền vàng), "
+            "từ 0 đến điểm tối đa của tiêu chí.",
         ]
     else:
         what = [
-            "1. Nhập số liệu vào các ô màu trắng: Kế hoạch, Thực hiện, Cùng kỳ năm trước, Kết quả; "
-            "ô tô vàng là ô bắt buộc còn trống.",
-            "2. Nhập số đúng đơn vị tính ghi ở cột «Đơn vị tính»; "
-            "không nhập chữ, không nhập đơn vị hay dấu % vào ô số.",
+            "1. Nhập số liệu vào các ô nhập liệu (nền trắng): Kế hoạch, Thực hiện, Cùng kỳ năm trước, Kết quả; "
+            "ô nhập liệu bắt buộc mà còn trống có nền vàng, nhập xong sẽ trở lại nền trắng.",
+            "2. Nhập số đúng đơn vị tính ghi ở cột «Đơn vị tính»; không nhập chữ, không nhập đơn vị "
+            "hay dấu % vào ô số (tiêu chí tính bằng %: gõ 76,5 chứ không gõ 76,5%). "
+            "Số lượng, số vụ: nhập 0 nếu không có.",
             "3. Với tiêu chí xếp loại hoặc đạt/không đạt: chọn trong danh sách của ô.",
-            "4. Điểm tự chấm được tính tự động theo cách chấm; "
-            "tiêu chí dẫn đầu Cụm và xếp hạng trong Cụm: đơn vị tự nhập điểm.",
+            "4. Điểm tự chấm được tính tự động theo cách chấm" + _typed_scores(campaign),
             "5. Ghi minh chứng (số văn bản, nguồn số liệu) ở cột «Minh chứng, ghi chú».",
         ]
     return [
@@ -151,25 +162,25 @@ def _guide_lines(campaign: Campaign, member: Member, kind: str) -> list[str]:
     ]
 
 
+GUIDE_WIDTH = 80  # characters: fits A4 portrait at 100 %
+
+
 def _write_guide(wb: xlsxwriter.Workbook, fmt: _Formats, campaign: Campaign, member: Member, kind: str) -> None:
     ws = wb.add_worksheet(GUIDE_SHEET)
-    ws.set_column(0, 0, 120)
+    ws.set_column(0, 0, GUIDE_WIDTH)
     for row, line in enumerate(_guide_lines(campaign, member, kind)):
-        ws.write_string(row, 0, line, fmt.subtitle if row < 2 else fmt.hint)
+        ws.write_string(row, 0, line, fmt.subtitle_wrap if row < 2 else fmt.hint)
+        ws.set_row(row, row_height(line, GUIDE_WIDTH))
     ws.protect(PASSWORD)
-    ws.set_paper(9)
+    set_print(ws, f"Hướng dẫn - {member.name}", [GUIDE_WIDTH], landscape=False)
 
 
-def _prepare_sheet(ws: Worksheet, columns: Mapping[str, tuple[int, str, float]], member: Member) -> None:
+def _prepare_sheet(ws: Worksheet, columns: Mapping[str, tuple[int, str, float]], member: Member, title: str) -> None:
+    widths = [width for _col, _title, width in columns.values()]
     for col, _title, width in columns.values():
         ws.set_column(col, col, width)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(HEADER_ROW, HEADER_ROW + 1)
+    set_print(ws, f"{title} - {member.name}", widths, repeat_rows=(HEADER_ROW, HEADER_ROW + 1), keys=2)
     ws.freeze_panes(FIRST_ROW, 2)
-    ws.set_footer(f"&L{member.name.replace('&', '&&')}&RTrang &P/&N")
-    ws.set_margins(left=0.5, right=0.4, top=0.6, bottom=0.6)
     ws.protect(PASSWORD, {"format_columns": True, "format_rows": True})
 
 
@@ -181,7 +192,13 @@ def _write_heading(
     ws.merge_range(2, 0, 2, last, f"Đơn vị: {member.name} (mã {member.code})", fmt.subtitle)
     wb.define_name(HEADING_NAME, f"='{ws.name}'!$A$3")
     deadline = short_date(campaign.deadline) if campaign.deadline else "theo văn bản của Cụm"
-    ws.merge_range(3, 0, 3, last, f"Hạn gửi: {deadline}. Chỉ nhập vào các ô màu trắng.", fmt.hint)
+    send_to = f" Gửi lại cho: {campaign.contact}." if campaign.contact else ""
+    hint = (
+        f"Hạn gửi: {deadline}.{send_to} Chỉ nhập vào các ô nhập liệu (nền trắng); "
+        "ô bắt buộc còn trống có nền vàng. Xem hướng dẫn ở trang tính «Hướng dẫn»."
+    )
+    ws.merge_range(3, 0, 3, last, hint, fmt.hint)
+    ws.set_row(3, row_height(hint, 150))
 
 
 def _write_header(ws: Worksheet, fmt: _Formats, columns: Mapping[str, tuple[int, str, float]]) -> None:
@@ -282,8 +299,8 @@ def _open_form(
     _write_guide(wb, fmt, campaign, member, kind)
     ws = wb.add_worksheet(PEER_SHEET if kind == KIND_PEER else SCORE_SHEET)
     last = len(columns) - 1
-    _prepare_sheet(ws, columns, member)
     title = "PHIẾU CHẤM CHÉO" if kind == KIND_PEER else "BIỂU TỰ CHẤM ĐIỂM THI ĐUA"
+    _prepare_sheet(ws, columns, member, "Phiếu chấm chéo" if kind == KIND_PEER else "Biểu tự chấm điểm")
     _write_heading(wb, ws, fmt, campaign, member, title, last)
     _write_header(ws, fmt, columns)
     return buffer, wb, fmt, ws, last

@@ -21,18 +21,18 @@ HEADER_ROW = 5  # 0-based row of the column titles on the scoring sheet
 FIRST_ROW = 7  # 0-based first row of sections and indicators
 
 # Scoring-sheet columns: key -> (0-based column, Vietnamese title, width)
-COLUMNS: dict[str, tuple[int, str, float]] = {
-    "code": (0, "Mã", 6),
-    "title": (1, "Tiêu chí", 48),
-    "unit": (2, "Đơn vị tính", 11),
-    "points": (3, "Điểm tối đa", 9),
-    "rule": (4, "Cách chấm điểm", 44),
-    "plan": (5, "Kế hoạch", 13),
-    "actual": (6, "Thực hiện", 13),
-    "previous": (7, "Cùng kỳ năm trước", 13),
-    "result": (8, "Kết quả (thứ hạng, xếp loại, số lần)", 20),
-    "self": (9, "Điểm tự chấm", 11),
-    "note": (10, "Minh chứng, ghi chú", 36),
+COLUMNS: dict[str, tuple[int, str, float]] = {  # widths sum to 155: A4 landscape at 78 %, text at 9,4 pt
+    "code": (0, "Mã", 5),
+    "title": (1, "Tiêu chí", 30),
+    "unit": (2, "Đơn vị tính", 9),
+    "points": (3, "Điểm tối đa", 7),
+    "rule": (4, "Cách chấm điểm", 30),
+    "plan": (5, "Kế hoạch", 11),
+    "actual": (6, "Thực hiện", 11),
+    "previous": (7, "Cùng kỳ năm trước", 11),
+    "result": (8, "Kết quả (thứ hạng, xếp loại, số lượng)", 13),
+    "self": (9, "Điểm tự chấm", 9),
+    "note": (10, "Minh chứng, ghi chú", 19),
 }
 
 INPUT_COLUMNS: tuple[Column, ...] = ("plan", "actual", "previous", "result", "self")

@@ -9,6 +9,8 @@ inputs give the same bytes.
 from __future__ import annotations
 
 import re
+import textwrap
+from collections.abc import Sequence
 from datetime import datetime
 from types import MappingProxyType
 from typing import IO, Any
@@ -59,11 +61,88 @@ def new_workbook(
     return wb
 
 
+LINE_HEIGHT = 16.5  # points per line of 12 pt text, with the leading Excel and LibreOffice use
+
+
+def lines_of(text: str, width: float) -> int:
+    """How many lines a text takes when wrapped by words in a column ``width`` characters wide."""
+    per_line = max(1, int(width * 1.1) - 1)
+    if len(text) <= per_line and "\n" not in text:
+        return 1  # the usual case, without wrapping anything
+    return sum(
+        max(1, len(textwrap.wrap(part, per_line, break_long_words=True, break_on_hyphens=False)))
+        for part in str(text).split("\n")
+    )
+
+
 def row_height(*texts_and_widths: Any) -> float:
-    """A row height (points) that shows wrapped texts whole: pairs of (text, column width)."""
+    """A row height (points) that shows wrapped texts whole: pairs of (text, column width).
+
+    Excel does not fit rows written by XlsxWriter to their text when it opens
+    the file, so emuxl computes the height from the text and the width.
+    """
     pairs = zip(texts_and_widths[::2], texts_and_widths[1::2], strict=True)
-    lines = max(-(-len(text) // max(1, int(width * 1.05))) for text, width in pairs)
-    return 16.5 * max(1, lines)
+    return LINE_HEIGHT * max((lines_of(text, width) for text, width in pairs), default=1)
+
+
+# ------------------------------------------------------------------ printing
+
+A4 = 9  # XlsxWriter's paper code
+PRINTABLE_MM = {True: 297 - 2 * 12.7, False: 210 - 2 * 12.7}  # landscape or portrait, 0,5" margins
+DIGIT_PX = 8  # width of a digit of Times New Roman 12 at 96 dpi: Excel's column-width unit in pixels
+READABLE = 0.75  # the smallest print scale that keeps 12 pt text at 9 pt or more
+
+
+def column_mm(width: float) -> float:
+    """The printed width of a column ``width`` characters wide, at 100 %."""
+    return (width * DIGIT_PX + 5) * 25.4 / 96
+
+
+def fit_scale(widths: Sequence[float], landscape: bool) -> float:
+    """The scale a sheet prints at when fitted to one page wide (at most 100 %)."""
+    return min(1.0, PRINTABLE_MM[landscape] / max(1.0, sum(column_mm(w) for w in widths)))
+
+
+def pages_wide(widths: Sequence[float], landscape: bool, keys: int = 0) -> int:
+    """How many pages wide a sheet must print for READABLE text, with its first ``keys`` columns on every page."""
+    key_mm = sum(column_mm(w) for w in widths[:keys])
+    rest = [column_mm(w) for w in widths[keys:]]
+    room = PRINTABLE_MM[landscape] / READABLE - key_mm
+    pages, used = 1, 0.0
+    for mm in rest:
+        if used and used + mm > room:
+            pages, used = pages + 1, 0.0
+        used += mm
+    return pages
+
+
+def set_print(
+    ws: Worksheet,
+    title: str,
+    widths: Sequence[float],
+    *,
+    landscape: bool = True,
+    repeat_rows: tuple[int, int] | None = None,
+    keys: int = 0,
+) -> None:
+    """A4, fitted to the page width at a readable size (two or more pages wide with the first ``keys``
+    columns repeated when one page would shrink the text under 9 pt), the sheet's title at the top and
+    «Trang x/y» at the bottom of every page."""
+    ws.set_paper(A4)
+    if landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.6)
+    wide = pages_wide(widths, landscape, keys) if fit_scale(widths, landscape) < READABLE else 1
+    ws.fit_to_pages(wide, 0)
+    if wide > 1 and keys:
+        ws.repeat_columns(0, keys - 1)
+    if repeat_rows is not None:
+        ws.repeat_rows(*repeat_rows)
+    safe = title.replace("&", "&&")
+    ws.set_header(f'&C&"Times New Roman,Bold"&11{safe}', {"margin": 0.3})
+    ws.set_footer("&C&10Trang &P/&N", {"margin": 0.3})
 
 
 CLASSIC_FUNCTIONS = frozenset(

@@ -22,7 +22,7 @@ from .methods import Input, Refs, Value, plan_ratio
 from .ranking import AWARD_VI, Ranking
 from .results import Results, as_data, compute
 from .scoring import Inputs, PeerScores, Scorecard, explain
-from .sheets import GREY, HEAD, NUMBER, TEXT, TITLE, FormulaSheet, new_workbook, row_height
+from .sheets import GREY, HEAD, NUMBER, TEXT, TITLE, FormulaSheet, new_workbook, row_height, set_print
 from .store import Store
 from .vnformat import number
 
@@ -88,17 +88,17 @@ class _Book:
         self.pct = add({"border": 1, "num_format": "0.00%"})
         self.bold_num = add({**NUMBER, "bold": True})
         self.blank = add({"border": 1, "bg_color": GREY})
+        self.center = add({**TEXT, "align": "center"})
         self.expected: dict[tuple[str, str], float] = {}
+        self.title_text = f"Kết quả chấm điểm thi đua năm {campaign.year}"
 
-    def sheet(self, name: str, widths: Sequence[float], freeze: tuple[int, int]) -> Worksheet:
+    def sheet(self, name: str, widths: Sequence[float], freeze: tuple[int, int], keys: int = 0) -> Worksheet:
+        """A sheet with its columns, frozen panes and print setup (its first ``keys`` columns on every page)."""
         ws = self.wb.add_worksheet(name, worksheet_class=FormulaSheet)
         for col, width in enumerate(widths):
             ws.set_column(col, col, width)
         ws.freeze_panes(*freeze)
-        ws.set_landscape()
-        ws.set_paper(9)
-        ws.fit_to_pages(1, 0)
-        ws.repeat_rows(HEAD_ROW)
+        set_print(ws, f"{self.title_text} - {name}", widths, repeat_rows=(HEAD_ROW, HEAD_ROW), keys=keys)
         ws.set_row(HEAD_ROW, 36)
         return ws
 
@@ -125,7 +125,7 @@ def _write_value(ws: Worksheet, row: int, col: int, value: Value, book: _Book) -
 def _peer_sheet(book: _Book, campaign: Campaign, peer: PeerScores) -> dict[tuple[str, str], str]:
     """The peer matrix; returns (indicator, member) -> the range of scores that member received."""
     members = campaign.members
-    ws = book.sheet(PEER, [8, 18] + [11] * len(members), (HEAD_ROW + 1, 2))
+    ws = book.sheet(PEER, [8, 18] + [11] * len(members), (HEAD_ROW + 1, 2), keys=2)
     ws.write_string(
         0, 0, f"MA TRẬN CHẤM CHÉO NĂM {campaign.year} (hàng: đơn vị được chấm; cột: đơn vị chấm)", book.title
     )
@@ -166,6 +166,7 @@ def _detail_block(
     """Write one indicator's rows (one per member); return the next row and member -> final points cell."""
     first, last = row, row + len(campaign.members) - 1
     COL = cols  # the sheet's column numbers by key
+    widths = {key: width for key, _t, width in DETAIL_HEAD + DETAIL_TAIL}
 
     def column_range(key: str) -> str:
         a, b = xl_rowcol_to_cell(first, COL[key], True, True), xl_rowcol_to_cell(last, COL[key], True, True)
@@ -175,6 +176,8 @@ def _detail_block(
     for r, member in enumerate(campaign.members, start=first):
         values = inputs.get(member.code, {}).get(ind.code, {})
         cell = cards[member.code].cells[ind.code]
+        why = explain(cell)
+        ws.set_row(r, row_height(ind.title, widths["title"], why, widths["why"], member.name, widths["name"]))
         ws.write_string(r, COL["code"], ind.code, book.text)
         ws.write_string(r, COL["title"], ind.title, book.text)
         ws.write_string(r, COL["member"], member.code, book.text)
@@ -209,7 +212,7 @@ def _detail_block(
         finals[member.code] = book.formula(ws, r, COL["points"], final, cell.points, book.bold_num)
         if "self" not in refs:
             ws.write_blank(r, COL["self"], None, book.text)
-        ws.write_string(r, COL["why"], explain(cell), book.text)
+        ws.write_string(r, COL["why"], why, book.text)
     return last + 1, finals
 
 
@@ -218,12 +221,12 @@ def ranking_workbook(results: Results) -> Written:
     campaign, cards, ranking = results.campaign, results.cards, results.ranking
     inputs, peer = results.inputs, results.peer
     book = _Book(campaign)
-    summary = book.sheet(SUMMARY, [], (HEAD_ROW + 1, 3))
+    summary = book.sheet(SUMMARY, [], (HEAD_ROW + 1, 3), keys=3)
     columns = detail_columns(campaign)
     cols = {key: i for i, (key, _t, _w) in enumerate(columns)}
-    detail = book.sheet(DETAIL, [w for _k, _t, w in columns], (HEAD_ROW + 1, 4))
+    detail = book.sheet(DETAIL, [w for _k, _t, w in columns], (HEAD_ROW + 1, 4), keys=4)
     section_sheets = {
-        s.code: book.sheet(f"Phần {s.code}", [8, 40] + [11] * len(campaign.members), (HEAD_ROW + 1, 2))
+        s.code: book.sheet(f"Phần {s.code}", [8, 40] + [11] * len(campaign.members), (HEAD_ROW + 1, 2), keys=2)
         for s in campaign.catalogue.sections
     }
     peer_ranges = _peer_sheet(book, campaign, peer) if campaign.has_peer else {}
@@ -304,14 +307,17 @@ def _summary(
     for col, (h, w) in enumerate(zip(heads, widths, strict=True)):
         ws.set_column(col, col, w)
         ws.write_string(HEAD_ROW, col, h, book.head)
+    set_print(ws, f"{book.title_text} - {SUMMARY}", widths, repeat_rows=(HEAD_ROW, HEAD_ROW), keys=3)
     bonus_ids = [i.code for i in campaign.catalogue.indicators if i.spec.role == "bonus"]
     penalty_ids = [i.code for i in campaign.catalogue.indicators if i.spec.role == "penalty"]
     row = HEAD_ROW + 1
     total_col = 3 + len(sections) + 2
     for s in ranking.standings:
         card = cards[s.member]
-        ws.write_number(row, 0, s.rank, book.text)
-        ws.write_string(row, 1, s.member, book.text)
+        note = "; ".join(x for x in (s.justification, s.tie_break) if x)
+        ws.set_row(row, row_height(note, 60, AWARD_VI.get(s.award or "", ""), 26, s.name, 16))
+        ws.write_number(row, 0, s.rank, book.center)
+        ws.write_string(row, 1, s.member, book.center)
         ws.write_string(row, 2, s.name, book.text)
         parts = []
         for k, section in enumerate(sections):
@@ -330,9 +336,7 @@ def _summary(
         ws.write_string(
             row, total_col + 2, AWARD_VI.get(s.award or "", "Biểu quyết" if s.vote and not s.award else ""), book.text
         )
-        note = "; ".join(x for x in (s.justification, s.tie_break) if x)
         ws.write_string(row, total_col + 3, note, book.text)
-        ws.set_row(row, row_height(note, 60, AWARD_VI.get(s.award or "", ""), 26))
         row += 1
     chart = book.wb.add_chart({"type": "column"})
     last = row - 1
@@ -346,12 +350,16 @@ def _summary(
     )
     chart.set_title({"name": f"Tổng điểm thi đua năm {campaign.year}"})
     chart.set_legend({"none": True})
+    chart.set_y_axis({"min": 0, "num_format": "#,##0"})  # from 0: bars in proportion to the totals
     chart.set_size({"width": 900, "height": 380})
     ws.insert_chart(row + 2, 2, chart)
 
 
+EXPLAIN_WIDTHS = [8, 16, 8, 60, 40]
+
+
 def _explanations(book: _Book, campaign: Campaign, cards: Mapping[str, Scorecard], ranking: Ranking) -> None:
-    ws = book.sheet(EXPLAIN, [8, 16, 8, 60, 40], (HEAD_ROW + 1, 0))
+    ws = book.sheet(EXPLAIN, EXPLAIN_WIDTHS, (HEAD_ROW + 1, 0))
     ws.write_string(0, 0, "GIẢI TRÌNH ĐIỂM, ĐIỀU CHỈNH VÀ XẾP HẠNG", book.title)
     for col, h in enumerate(["Mã ĐV", "Đơn vị", "Tiêu chí", "Giải trình", "Điều chỉnh (lý do, người điều chỉnh)"]):
         ws.write_string(HEAD_ROW, col, h, book.head)
@@ -367,22 +375,29 @@ def _explanations(book: _Book, campaign: Campaign, cards: Mapping[str, Scorecard
                 cell.explanation,
                 f"{number(adj.points)}: {adj.reason} ({adj.author}, {adj.at})" if adj else "",
             ]
-            for col, text in enumerate(texts):
-                ws.write_string(row, col, text, book.text)
+            _text_row(book, ws, row, texts, EXPLAIN_WIDTHS)
             row += 1
     row += 1
-    ws.write_string(row, 0, "Xếp hạng, phá thế hòa và đề nghị khen thưởng", book.title)
+    ws.write_string(row, 0, "XẾP HẠNG, PHÁ THẾ HÒA VÀ ĐỀ NGHỊ KHEN THƯỞNG", book.title)
+    row += 1
+    for col, h in enumerate(["Mã ĐV", "Đơn vị", "Hạng", "Xếp hạng, phá thế hòa và đề nghị khen thưởng", "Ghi chú"]):
+        ws.write_string(row, col, h, book.head)
+    ws.set_row(row, 36)
     row += 1
     for s in ranking.standings:
         text = "; ".join(x for x in (s.justification, s.tie_break, *s.reasons, *s.flag_reasons) if x)
-        ws.write_string(row, 0, s.member, book.text)
-        ws.write_string(row, 1, s.name, book.text)
-        ws.write_string(row, 2, str(s.rank), book.text)
-        ws.write_string(row, 3, text, book.text)
+        _text_row(book, ws, row, [s.member, s.name, str(s.rank), text, "biểu quyết" if s.vote else ""], EXPLAIN_WIDTHS)
         row += 1
     for note in ranking.notes:
-        ws.write_string(row, 3, note, book.text)
+        _text_row(book, ws, row, ["", "", "", note, ""], EXPLAIN_WIDTHS)
         row += 1
+
+
+def _text_row(book: _Book, ws: Worksheet, row: int, texts: Sequence[str], widths: Sequence[float]) -> None:
+    """A row of texts, tall enough for the longest; codes and ranks centred."""
+    ws.set_row(row, row_height(*[x for t, w in zip(texts, widths, strict=True) for x in (t, w)]))
+    for col, text in enumerate(texts):
+        ws.write_string(row, col, text, book.center if col in (0, 2) else book.text)
 
 
 def ranking_path(campaign: Campaign) -> Path:

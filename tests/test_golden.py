@@ -30,7 +30,10 @@ SMALL = Path(__file__).parent / "data" / "small"
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = bool(os.environ.get("EMUXL_UPDATE_GOLDEN"))
 # When a file was received or saved and when a score was adjusted are the clock's, not emuxl's: blanked.
-TIMESTAMP = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)?"
+TIMESTAMP = (
+    r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)?"  # as stored
+    r"|\d\d:\d\d ngày \d\d/\d\d/\d{4}"  # as the feedback shows it, in Vietnam's time
+)
 REPORT = 'report:\n  date: 2025-01-15\n  place: "Thành phố Thử"\n'  # the documents' date, fixed
 TEMPLATES = [p.stem for p in resources.bundled_templates()]
 
