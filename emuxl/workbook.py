@@ -12,6 +12,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
@@ -22,11 +23,11 @@ from .methods import Input, Refs, Value, plan_ratio
 from .ranking import AWARD_VI, Ranking
 from .results import Results, as_data, compute
 from .scoring import Inputs, PeerScores, Scorecard, explain
-from .sheets import GREY, HEAD, NUMBER, TEXT, TITLE, FormulaSheet, new_workbook, row_height, set_print
+from .sheets import A4, GREY, HEAD, NUMBER, TEXT, TITLE, FormulaSheet, new_workbook, row_height, set_print
 from .store import Store
 from .vnformat import number
 
-SUMMARY, DETAIL, PEER, EXPLAIN = "Tổng hợp", "Chi tiết", "Chấm chéo", "Giải trình"
+SUMMARY, CHART, DETAIL, PEER, EXPLAIN = "Tổng hợp", "Biểu đồ", "Chi tiết", "Chấm chéo", "Giải trình"
 DETAIL_HEAD = [("code", "Mã", 6), ("title", "Tiêu chí", 36), ("member", "Mã ĐV", 7), ("name", "Đơn vị", 14)]
 ROW_INPUTS = [
     ("plan", "Kế hoạch", 12),
@@ -84,13 +85,14 @@ class _Book:
         self.title = add(TITLE)
         self.head = add(HEAD)
         self.text = add(TEXT)
-        self.num = add(NUMBER)
+        self.num = add({**NUMBER, "valign": "top"})
         self.pct = add({"border": 1, "num_format": "0.00%"})
-        self.bold_num = add({**NUMBER, "bold": True})
+        self.bold_num = add({**NUMBER, "bold": True, "valign": "top"})
         self.blank = add({"border": 1, "bg_color": GREY})
         self.center = add({**TEXT, "align": "center"})
         self.expected: dict[tuple[str, str], float] = {}
         self.title_text = f"Kết quả chấm điểm thi đua năm {campaign.year}"
+        self.chart_sheet: Any = None
 
     def sheet(self, name: str, widths: Sequence[float], freeze: tuple[int, int], keys: int = 0) -> Worksheet:
         """A sheet with its columns, frozen panes and print setup (its first ``keys`` columns on every page)."""
@@ -222,6 +224,9 @@ def ranking_workbook(results: Results) -> Written:
     inputs, peer = results.inputs, results.peer
     book = _Book(campaign)
     summary = book.sheet(SUMMARY, [], (HEAD_ROW + 1, 3), keys=3)
+    book.chart_sheet = book.wb.add_chartsheet(CHART)
+    book.chart_sheet.set_landscape()
+    book.chart_sheet.set_paper(A4)
     columns = detail_columns(campaign)
     cols = {key: i for i, (key, _t, _w) in enumerate(columns)}
     detail = book.sheet(DETAIL, [w for _k, _t, w in columns], (HEAD_ROW + 1, 4), keys=4)
@@ -351,8 +356,7 @@ def _summary(
     chart.set_title({"name": f"Tổng điểm thi đua năm {campaign.year}"})
     chart.set_legend({"none": True})
     chart.set_y_axis({"min": 0, "num_format": "#,##0"})  # from 0: bars in proportion to the totals
-    chart.set_size({"width": 900, "height": 380})
-    ws.insert_chart(row + 2, 2, chart)
+    book.chart_sheet.set_chart(chart)  # a sheet of its own: it prints whole, on one A4 page
 
 
 EXPLAIN_WIDTHS = [8, 16, 8, 60, 40]
