@@ -26,7 +26,7 @@ from .forms import form_tasks, write_forms
 from .isolate import DEFAULT_TIMEOUT
 from .review import accept_numbers, adjust_score
 from .store import MISSING, REJECTED
-from .workbook import ranking_path, write_ranking
+from .workbook import rank_taking_edits, ranking_path, write_ranking
 
 LARGE_BATCH = 50  # above this many files, a progress bar instead of a line per file
 MAX_SHOWN = 5  # problems printed per file; the feedback workbook has them all
@@ -216,11 +216,28 @@ def accept(directory: Path, member: str, indicators: tuple[str, ...], author: st
 @main.command("rank")
 @campaign_dir
 @click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON.")
+@click.option(
+    "--take-edits", is_flag=True, help="Keep values typed into out/ranking.xlsx, as adjustments (needs --by, --reason)."
+)
+@click.option("--discard-edits", is_flag=True, help="Overwrite values typed into out/ranking.xlsx.")
+@click.option("--by", "author", help="Who takes the typed values (with --take-edits).")
+@click.option("--reason", help="Why (with --take-edits; shown in every output).")
 @reports_errors
-def rank_command(directory: Path, as_json: bool) -> None:
-    """Score, rank and propose awards; write out/ranking.xlsx."""
+def rank_command(
+    directory: Path, as_json: bool, take_edits: bool, discard_edits: bool, author: str | None, reason: str | None
+) -> None:
+    """Score, rank and propose awards; write out/ranking.xlsx (never over values typed into it)."""
+    if take_edits and discard_edits:
+        raise click.UsageError("give --take-edits or --discard-edits, not both")
+    if take_edits and not (author and reason):
+        raise click.UsageError("--take-edits needs --by NAME and --reason TEXT (each becomes an adjustment)")
     campaign = load_campaign(directory)
-    result = write_ranking(campaign)
+    if take_edits:
+        taken, result = rank_taking_edits(campaign, author or "", reason or "")
+        for line in taken:
+            click.echo(f"Adjustment from ranking.xlsx: {line}", err=True)
+    else:
+        result = write_ranking(campaign, overwrite_edits=discard_edits)
     data = results.as_data(result)
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))

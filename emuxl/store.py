@@ -46,6 +46,8 @@ CREATE TABLE IF NOT EXISTS accepted (
     id INTEGER PRIMARY KEY, submission_id INTEGER NOT NULL REFERENCES submissions(id), indicator TEXT NOT NULL,
     field TEXT NOT NULL, number REAL NOT NULL, raw TEXT NOT NULL, author TEXT NOT NULL, at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS runs (id INTEGER PRIMARY KEY, at TEXT NOT NULL, result TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS master_state (
+    id INTEGER PRIMARY KEY CHECK (id = 1), sha256 TEXT NOT NULL, cells BLOB NOT NULL, at TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS submissions_member ON submissions(member, kind);
 CREATE INDEX IF NOT EXISTS issues_submission ON issues(submission_id);
 """
@@ -300,6 +302,19 @@ class Store:
         for row in self.db.execute("SELECT member, indicator, points, reason, author, at FROM adjustments ORDER BY id"):
             latest[(row[0], row[1])] = row
         return [r for r in latest.values() if r[2] is not None]  # type: ignore[misc]
+
+    def set_master_state(self, sha256: str, cells: bytes) -> None:
+        """Remember the ranking workbook just written: its hash and what its editable cells hold."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO master_state (id, sha256, cells, at) VALUES (1, ?, ?, ?)",
+                (sha256, cells, now()),
+            )
+
+    def master_state(self) -> tuple[str, bytes] | None:
+        """The hash and editable cells of the ranking workbook last written, if any."""
+        row = self.db.execute("SELECT sha256, cells FROM master_state WHERE id = 1").fetchone()
+        return (row[0], bytes(row[1])) if row else None
 
     def add_run(self, result: str) -> None:
         """Keep the result of a ranking run (JSON)."""

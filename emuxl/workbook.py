@@ -7,6 +7,7 @@ matrix) and *Giải trình* (every explanation, adjustment and tie-break).
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 from collections.abc import Mapping, Sequence
@@ -18,6 +19,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from .definitions import Campaign, Indicator
+from .edits import ADJUSTED, UnsavedEdits, pending_edits, record, take_edits
 from .files import write_atomic
 from .methods import Input, Refs, Value, plan_ratio
 from .ranking import AWARD_VI, Ranking
@@ -73,6 +75,7 @@ class Written:
 
     data: bytes
     expected: dict[tuple[str, str], float] = field(default_factory=dict)
+    editable: bytes = b""  # the record of its editable cells (see edits.py)
 
 
 class _Book:
@@ -93,6 +96,7 @@ class _Book:
         self.expected: dict[tuple[str, str], float] = {}
         self.title_text = f"Kết quả chấm điểm thi đua năm {campaign.year}"
         self.chart_sheet: Any = None
+        self.editable: dict[tuple[str, str], dict[str, tuple[int, Value]]] = {}
 
     def sheet(self, name: str, widths: Sequence[float], freeze: tuple[int, int], keys: int = 0) -> Worksheet:
         """A sheet with its columns, frozen panes and print setup (its first ``keys`` columns on every page)."""
@@ -185,10 +189,15 @@ def _detail_block(
         ws.write_string(r, COL["member"], member.code, book.text)
         ws.write_string(r, COL["name"], member.name, book.text)
         refs: dict[str, str] = {}
+        typed: dict[str, tuple[int, Value]] = {}
         for inp in ind.inputs:
             col = input_column(inp, COL)
-            _write_value(ws, r, col, values.get(inp.name), book)
+            value = values.get(inp.name)
+            _write_value(ws, r, col, value, book)
             refs[inp.name] = xl_rowcol_to_cell(r, col)
+            typed[inp.name] = (col, float(value) if isinstance(value, int | float) else value)
+        typed[ADJUSTED] = (COL["adjusted"], cell.adjustment.points if cell.adjustment else None)
+        book.editable[(ind.code, member.code)] = typed
         if ind.spec.uses_plan:
             plan, actual = refs["plan"], refs["actual"]
             ratio_value = plan_ratio(values)
@@ -291,7 +300,8 @@ def ranking_workbook(results: Results) -> Written:
     _summary(book, summary, campaign, cards, ranking, finals, subtotal_cells)
     _explanations(book, campaign, cards, ranking)
     book.wb.close()
-    return Written(book.buffer.getvalue(), book.expected)
+    editable = record(DETAIL, cols["code"], cols["member"], book.editable)
+    return Written(book.buffer.getvalue(), book.expected, editable)
 
 
 def _summary(
@@ -409,10 +419,28 @@ def ranking_path(campaign: Campaign) -> Path:
     return campaign.folder / "out" / "ranking.xlsx"
 
 
-def write_ranking(campaign: Campaign) -> Results:
-    """Compute the results, write ``out/ranking.xlsx`` atomically and keep the run in the store."""
+def write_ranking(campaign: Campaign, overwrite_edits: bool = False) -> Results:
+    """Compute the results, write ``out/ranking.xlsx`` atomically and keep the run in the store.
+
+    Refuses (``UnsavedEdits``) when values were typed into the workbook since
+    emuxl wrote it, unless ``overwrite_edits``: take them first (``edits.take_edits``).
+    """
+    path = ranking_path(campaign)
+    if not overwrite_edits:
+        found = pending_edits(campaign, path)
+        if found:
+            raise UnsavedEdits(path, found)
     results = compute(campaign)
-    write_atomic(ranking_path(campaign), ranking_workbook(results).data)
+    written = ranking_workbook(results)
+    write_atomic(path, written.data)
     with Store(campaign.folder) as store:
+        store.set_master_state(hashlib.sha256(written.data).hexdigest(), written.editable)
         store.add_run(json.dumps(as_data(results), ensure_ascii=False))
     return results
+
+
+def rank_taking_edits(campaign: Campaign, author: str, reason: str) -> tuple[list[str], Results]:
+    """Record the values typed into ranking.xlsx as adjustments, then rank and write it anew."""
+    found = pending_edits(campaign, ranking_path(campaign))
+    taken = take_edits(campaign, compute(campaign), found, author, reason) if found else []
+    return taken, write_ranking(campaign, overwrite_edits=True)
