@@ -179,8 +179,9 @@ def status(directory: Path, as_json: bool) -> None:
     rows = intake.member_status(campaign)
     strays = intake.unidentified(campaign)
     if as_json:
+        issues = intake.member_issues(campaign)
         data = {
-            "members": [asdict(r) for r in rows],
+            "members": [asdict(r) | {"issues": issues[r.code]} for r in rows],
             "unidentified": [{"file": f, "status": s, "problem": p} for f, s, p in strays],
         }
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))

@@ -202,7 +202,7 @@ def _write_heading(
 
 
 def _write_header(ws: Worksheet, fmt: _Formats, columns: Mapping[str, tuple[int, str, float]]) -> None:
-    ws.set_row(HEADER_ROW, 45)
+    ws.set_row(HEADER_ROW, max(45, row_height(*[x for _c, title, width in columns.values() for x in (title, width)])))
     for n, (col, title, _w) in enumerate(columns.values(), 1):
         ws.write_string(HEADER_ROW, col, title, fmt.head)
         ws.write_string(HEADER_ROW + 1, col, f"({n})", fmt.colno)
@@ -323,6 +323,7 @@ def member_form(campaign: Campaign, member: Member, values: Values | None = None
             ws.write_blank(head, col, None, fmt.section)
         ws.write_string(head, COLUMNS["code"][0], section.code, fmt.section)
         ws.write_string(head, COLUMNS["title"][0], section.title, fmt.section)
+        ws.set_row(head, row_height(section.title, COLUMNS["title"][2]))
         cell = xl_rowcol_to_cell(head, COLUMNS["title"][0], True, True)
         wb.define_name(section_name(section.code), f"='{ws.name}'!{cell}")
         base = sum(i.points for i in section.indicators if i.spec.role == "base")
@@ -334,7 +335,9 @@ def member_form(campaign: Campaign, member: Member, values: Values | None = None
         grand += section_total
     for col in range(last + 1):
         ws.write_blank(row, col, None, fmt.total_text)
-    ws.write_string(row, COLUMNS["title"][0], "TỔNG ĐIỂM TỰ CHẤM (chưa gồm chấm chéo)", fmt.total_text)
+    total = "TỔNG ĐIỂM TỰ CHẤM (chưa gồm chấm chéo)"
+    ws.write_string(row, COLUMNS["title"][0], total, fmt.total_text)
+    ws.set_row(row, row_height(total, COLUMNS["title"][2]))
     ws.write_number(row, COLUMNS["points"][0], campaign.catalogue.scale, fmt.total)
     ws.write_formula(row, score_col, "=" + "+".join(subtotals), fmt.total, grand)
     _write_signatures(ws, fmt, row + 2, (COLUMNS["title"][0], COLUMNS["self"][0]))
@@ -363,6 +366,7 @@ def peer_form(campaign: Campaign, scorer: Member, values: Mapping[str, Mapping[s
             ws.write_blank(row, c, None, fmt.section)
         ws.write_string(row, col["code"], ind.code, fmt.section)
         ws.write_string(row, col["title"], ind.title, fmt.section)
+        ws.set_row(row, row_height(ind.title, PEER_COLUMNS["title"][2]))
         cell = xl_rowcol_to_cell(row, col["title"], True, True)
         wb.define_name(title_name(ind.code), f"='{ws.name}'!{cell}")
         ws.write_number(row, col["points"], ind.points, fmt.section_num)
@@ -371,6 +375,7 @@ def peer_form(campaign: Campaign, scorer: Member, values: Mapping[str, Mapping[s
             for key in ("code", "title", "points"):
                 ws.write_blank(row, col[key], None, fmt.na)
             ws.write_string(row, col["member"], other.name, fmt.text)
+            ws.set_row(row, row_height(other.name, PEER_COLUMNS["member"][2]))
             given = values.get(ind.code, {}).get(other.code)
             if given is None:
                 ws.write_blank(row, col["score"], None, fmt.number)

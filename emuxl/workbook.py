@@ -98,14 +98,17 @@ class _Book:
         self.chart_sheet: Any = None
         self.editable: dict[tuple[str, str], dict[str, tuple[int, Value]]] = {}
 
-    def sheet(self, name: str, widths: Sequence[float], freeze: tuple[int, int], keys: int = 0) -> Worksheet:
-        """A sheet with its columns, frozen panes and print setup (its first ``keys`` columns on every page)."""
+    def sheet(
+        self, name: str, widths: Sequence[float], freeze: tuple[int, int], keys: int = 0, heads: Sequence[str] = ()
+    ) -> Worksheet:
+        """A sheet with its columns, frozen panes, print setup (its first ``keys`` columns on every page) and a
+        header row tall enough for its titles ``heads``."""
         ws = self.wb.add_worksheet(name, worksheet_class=FormulaSheet)
         for col, width in enumerate(widths):
             ws.set_column(col, col, width)
         ws.freeze_panes(*freeze)
         set_print(ws, f"{self.title_text} - {name}", widths, repeat_rows=(HEAD_ROW, HEAD_ROW), keys=keys)
-        ws.set_row(HEAD_ROW, 36)
+        ws.set_row(HEAD_ROW, max(36, row_height(*[x for h, w in zip(heads, widths, strict=False) for x in (h, w)])))
         return ws
 
     def formula(self, ws: Worksheet, row: int, col: int, text: str, value: float, fmt: object) -> str:
@@ -131,13 +134,16 @@ def _write_value(ws: Worksheet, row: int, col: int, value: Value, book: _Book) -
 def _peer_sheet(book: _Book, campaign: Campaign, peer: PeerScores) -> dict[tuple[str, str], str]:
     """The peer matrix; returns (indicator, member) -> the range of scores that member received."""
     members = campaign.members
-    ws = book.sheet(PEER, [8, 18] + [11] * len(members), (HEAD_ROW + 1, 2), keys=2)
+    widths = [8, 18] + [11] * len(members)
+    ws = book.sheet(PEER, widths, (HEAD_ROW + 1, 2), keys=2)
+    head_height = max(36, row_height(*[x for m in members for x in (m.name, 11)]))
     ws.write_string(
         0, 0, f"MA TRẬN CHẤM CHÉO NĂM {campaign.year} (hàng: đơn vị được chấm; cột: đơn vị chấm)", book.title
     )
     ranges: dict[tuple[str, str], str] = {}
     row = HEAD_ROW
     for ind in campaign.catalogue.peer_indicators:
+        ws.set_row(row, max(head_height, row_height(ind.title, widths[1])))
         ws.write_string(row, 0, ind.code, book.head)
         ws.write_string(row, 1, ind.title, book.head)
         for j, scorer in enumerate(members):
@@ -238,9 +244,17 @@ def ranking_workbook(results: Results) -> Written:
     book.chart_sheet.set_paper(A4)
     columns = detail_columns(campaign)
     cols = {key: i for i, (key, _t, _w) in enumerate(columns)}
-    detail = book.sheet(DETAIL, [w for _k, _t, w in columns], (HEAD_ROW + 1, 4), keys=4)
+    detail = book.sheet(
+        DETAIL, [w for _k, _t, w in columns], (HEAD_ROW + 1, 4), keys=4, heads=[t for _k, t, _w in columns]
+    )
     section_sheets = {
-        s.code: book.sheet(f"Phần {s.code}", [8, 40] + [11] * len(campaign.members), (HEAD_ROW + 1, 2), keys=2)
+        s.code: book.sheet(
+            f"Phần {s.code}",
+            [8, 40] + [11] * len(campaign.members),
+            (HEAD_ROW + 1, 2),
+            keys=2,
+            heads=["Mã", "Tiêu chí", *(m.name for m in campaign.members)],
+        )
         for s in campaign.catalogue.sections
     }
     peer_ranges = _peer_sheet(book, campaign, peer) if campaign.has_peer else {}
@@ -269,13 +283,10 @@ def ranking_workbook(results: Results) -> Written:
             ws.write_string(HEAD_ROW, 2 + j, m.name, book.head)
         r = HEAD_ROW + 1
         for ind in section.indicators:
+            label = f"{ind.title} ({number(ind.points)} điểm{', trừ' if ind.spec.role == 'penalty' else ''})"
+            ws.set_row(r, row_height(label, 40))
             ws.write_string(r, 0, ind.code, book.text)
-            ws.write_string(
-                r,
-                1,
-                f"{ind.title} ({number(ind.points)} điểm{', trừ' if ind.spec.role == 'penalty' else ''})",
-                book.text,
-            )
+            ws.write_string(r, 1, label, book.text)
             for j, m in enumerate(campaign.members):
                 book.formula(
                     ws,
@@ -319,6 +330,7 @@ def _summary(
     widths = [6, 6, 16] + [10] * len(sections) + [10, 10, 12, 12, 26, 60]
     ws.write_string(0, 0, f"TỔNG HỢP KẾT QUẢ CHẤM ĐIỂM THI ĐUA NĂM {campaign.year}", book.title)
     ws.write_string(1, 0, campaign.cluster)
+    ws.set_row(HEAD_ROW, max(36, row_height(*[x for h, w in zip(heads, widths, strict=True) for x in (h, w)])))
     for col, (h, w) in enumerate(zip(heads, widths, strict=True)):
         ws.set_column(col, col, w)
         ws.write_string(HEAD_ROW, col, h, book.head)
@@ -370,12 +382,13 @@ def _summary(
 
 
 EXPLAIN_WIDTHS = [8, 16, 8, 60, 40]
+EXPLAIN_HEADS = ["Mã ĐV", "Đơn vị", "Tiêu chí", "Giải trình", "Điều chỉnh (lý do, người điều chỉnh)"]
 
 
 def _explanations(book: _Book, campaign: Campaign, cards: Mapping[str, Scorecard], ranking: Ranking) -> None:
-    ws = book.sheet(EXPLAIN, EXPLAIN_WIDTHS, (HEAD_ROW + 1, 0))
+    ws = book.sheet(EXPLAIN, EXPLAIN_WIDTHS, (HEAD_ROW + 1, 0), heads=EXPLAIN_HEADS)
     ws.write_string(0, 0, "GIẢI TRÌNH ĐIỂM, ĐIỀU CHỈNH VÀ XẾP HẠNG", book.title)
-    for col, h in enumerate(["Mã ĐV", "Đơn vị", "Tiêu chí", "Giải trình", "Điều chỉnh (lý do, người điều chỉnh)"]):
+    for col, h in enumerate(EXPLAIN_HEADS):
         ws.write_string(HEAD_ROW, col, h, book.head)
     row = HEAD_ROW + 1
     for m in campaign.members:

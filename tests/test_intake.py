@@ -21,7 +21,7 @@ from emuxl.collecting import take_in
 from emuxl.definitions import Campaign, Member, load_campaign
 from emuxl.demo import plausible_peer_scores, plausible_values
 from emuxl.forms import member_form, peer_form
-from emuxl.intake import collect, member_status
+from emuxl.intake import collect, member_issues, member_status
 from emuxl.intake.checks import read_text_number
 from emuxl.layout import input_name, peer_name
 from emuxl.store import Store
@@ -194,7 +194,9 @@ def test_cli_collect_and_status_json(corpus) -> None:
     data = json.loads(status.output)
     from dataclasses import asdict
 
-    assert data["members"] == [json.loads(json.dumps(asdict(r), ensure_ascii=False)) for r in member_status(campaign)]
+    issues = member_issues(campaign)
+    expected = [asdict(r) | {"issues": issues[r.code]} for r in member_status(campaign)]
+    assert data["members"] == json.loads(json.dumps(expected, ensure_ascii=False))
     states = {m["code"]: m["state"] for m in data["members"]}
     assert states["82"] == "accepted" and states["83"] == "missing"
     assert any(u["file"] == "empty.xlsx" for u in data["unidentified"])

@@ -255,6 +255,22 @@ def member_status(campaign: Campaign) -> list[MemberStatus]:
         return out
 
 
+def member_issues(campaign: Campaign) -> dict[str, list[dict[str, object]]]:
+    """Each member's issues in the form that counts (its member form, then its peer form), as plain data."""
+    keys = ("code", "severity", "sheet", "cell", "indicator", "field", "raw", "message", "fix", "suggested")
+    with Store(campaign.folder) as store:
+        counted = store.counted()
+        return {
+            m.code: [
+                {k: issue[k] for k in keys} | {"form": kind}
+                for kind in (KIND_MEMBER, KIND_PEER)
+                if (m.code, kind) in counted
+                for issue in store.issues(counted[(m.code, kind)])
+            ]
+            for m in campaign.members
+        }
+
+
 def unidentified(campaign: Campaign) -> list[tuple[str, str, str]]:
     """Files that could not be tied to any member: (name, status, first problem)."""
     with Store(campaign.folder) as store:
@@ -265,4 +281,12 @@ def unidentified(campaign: Campaign) -> list[tuple[str, str, str]]:
         ]
 
 
-__all__ = ["FileResult", "MemberStatus", "collect", "member_status", "read_and_verify", "unidentified"]
+__all__ = [
+    "FileResult",
+    "MemberStatus",
+    "collect",
+    "member_issues",
+    "member_status",
+    "read_and_verify",
+    "unidentified",
+]

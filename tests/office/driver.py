@@ -82,6 +82,22 @@ def run(desktop, action: dict):
                 cell.setString(value)
             else:
                 cell.setValue(float(value))
+        for name, text in action.get("type", {}).items():  # as a person types it: «76.5%» becomes 0.765, shown 76.5%
+            cell = _cell_by_name(doc, name)
+            cell.setFormula(text)
+            if text.strip().endswith("%"):  # Excel and LibreOffice's input recognition switch the cell to a % format
+                percent = uno.getConstantByName("com.sun.star.util.NumberFormat.PERCENT")
+                locale = uno.createUnoStruct("com.sun.star.lang.Locale")
+                cell.NumberFormat = doc.NumberFormats.getStandardFormat(percent, locale)
+        for ref, value in action.get("set_cells", {}).items():  # "Sheet!B12": value, "" clears
+            sheet, address = ref.rsplit("!", 1)
+            cell = _cell_by_address(doc, sheet, address)
+            if value == "":
+                cell.setString("")
+            elif isinstance(value, str):
+                cell.setString(value)
+            else:
+                cell.setValue(float(value))
         doc.calculateAll()
         result = {
             "names": {n: _read(_cell_by_name(doc, n)) for n in action.get("read_names", [])},
