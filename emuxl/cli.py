@@ -120,7 +120,12 @@ def forms(directory: Path, members: tuple[str, ...], jobs: int | None) -> None:
 @main.command()
 @campaign_dir
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("--jobs", type=click.IntRange(min=1), help="Reader processes (default: all cores).")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Reader processes (default: all cores); each file is read within --timeout and, on Linux only, "
+    "within a memory cap.",
+)
 @click.option("--timeout", default=DEFAULT_TIMEOUT, show_default=True, help="Seconds allowed to read one file.")
 @reports_errors
 def collect(directory: Path, paths: tuple[Path, ...], jobs: int | None, timeout: float) -> None:

@@ -41,7 +41,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
-            os.fchmod(f.fileno(), 0o644)
+        os.chmod(tmp, 0o644)  # mkstemp makes it 0o600; on Windows this only clears read-only
         os.replace(tmp, path)
     except BaseException as e:
         Path(tmp).unlink(missing_ok=True)

@@ -13,6 +13,7 @@ import gc
 import multiprocessing
 import os
 import signal
+import sys
 import time
 import traceback
 from collections import deque
@@ -32,15 +33,26 @@ class Failure:
     reason: str
 
 
+MEMORY_CAP_SAID = "a memory cap on Linux only (elsewhere the time limit alone)"
+
+
+def memory_cap_available() -> bool:
+    """Whether workers can be capped in memory here: Linux (address-space limit over the size it starts with)."""
+    return sys.platform.startswith("linux")
+
+
 def _limit_memory(extra: int) -> None:
+    """Cap this process's address space at its size now plus ``extra`` bytes, where the OS offers it (Linux)."""
+    if not memory_cap_available():
+        return  # said in the CLI's --help; the time limit still holds
     try:
-        import resource
+        import resource  # POSIX only: imported where used
 
         with open("/proc/self/statm") as f:
             current = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
         resource.setrlimit(resource.RLIMIT_AS, (current + extra, current + extra))
     except (ImportError, OSError, ValueError):
-        pass  # no limit where the platform has none
+        pass
 
 
 def _serve(func: Callable[[Any], Any], conn: Connection, memory: int, parent_end: Connection) -> None:
@@ -106,7 +118,13 @@ class _Worker:
 def _crashed(worker: _Worker) -> Failure:
     worker.process.join(1)
     code = worker.process.exitcode
-    how = f"signal {signal.Signals(-code).name}" if code is not None and code < 0 else f"exit code {code}"
+    if code is not None and code < 0:
+        try:
+            how = f"signal {signal.Signals(-code).name}"
+        except ValueError:
+            how = f"signal {-code}"
+    else:
+        how = f"exit code {code}"
     return Failure(f"the reader crashed ({how})")
 
 
@@ -130,7 +148,7 @@ def run_isolated(
     """
     source = enumerate(items)
     retry: deque[tuple[int, Any]] = deque()
-    ctx = multiprocessing.get_context("fork")
+    ctx = multiprocessing.get_context("spawn")  # one code path, the one Windows has
     jobs = max(1, jobs or os.cpu_count() or 1)
     workers: list[_Worker] = []
 

@@ -30,3 +30,37 @@ def test_isolation_survives_abort_hang_memory_and_exceptions() -> None:
     assert "longer than 3 s" in results[3].reason
     assert isinstance(results[5], Failure) and "memory" in results[5].reason
     assert "ValueError: bad file" in results[7].reason
+
+
+STATE = {"set_in_the_parent": False}
+
+
+def _inherited(_item: str) -> bool:
+    return STATE["set_in_the_parent"]
+
+
+def test_workers_are_spawned_not_forked() -> None:
+    """Workers start fresh (spawn, the one start method Windows has): they do not inherit the caller's state."""
+    STATE["set_in_the_parent"] = True
+    try:
+        results = dict(run_isolated(_inherited, ["x", "y"], jobs=2, timeout=30))
+    finally:
+        STATE["set_in_the_parent"] = False
+    assert results == {0: False, 1: False}
+
+
+def test_collect_in_a_folder_named_in_vietnamese_with_spaces(tmp_path) -> None:
+    """A campaign folder and returned files whose paths hold Vietnamese letters and spaces are read like any other."""
+    from emuxl import resources
+    from emuxl.definitions import load_campaign
+    from emuxl.demo import write_demo_returns
+    from emuxl.intake import collect, member_status
+
+    folder = tmp_path / "Cụm thi đua Tây Nam Bộ 2023" / "Hồ sơ năm 2023"
+    resources.copy_sample("tay-nam-bo-2023", folder)
+    campaign = load_campaign(folder)
+    written = write_demo_returns(campaign)
+    for path in written:
+        path.rename(path.with_name(f"Biểu chấm điểm {path.stem} (bản cuối).xlsx"))
+    assert len(list(collect(campaign, jobs=2))) == len(written)
+    assert all(s.state != "missing" for s in member_status(campaign))

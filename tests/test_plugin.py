@@ -34,6 +34,7 @@ from emuxl.methods import (
     Method,
     Params,
     Refs,
+    Sample,
     Score,
     Value,
     Writeup,
@@ -79,6 +80,20 @@ def _sentence(facts: Facts[StarsParams]) -> Writeup:
     return Writeup(f"{facts.heading}: bình quân {pts(mean)}/{facts.params.max_stars} sao.", {"mean_stars": mean})
 
 
+def _describe(p: StarsParams, points: float, _unit: str) -> str:
+    return f"{pts(points)} điểm cho {p.max_stars} sao, tỷ lệ thuận"
+
+
+def _example(sample: Sample, p: StarsParams) -> dict[str, Value]:
+    return {"stars": float(sample.rng.randint(1, p.max_stars))}
+
+
+def _bounds(inp: Input, p: StarsParams) -> Limits:
+    return Limits(low=0, high=p.max_stars, whole=True)
+
+
+# Module-level functions, not lambdas: collect's reader processes are spawned, and the method travels to them
+# pickled, its functions by name.
 STARS_METHOD: Method[StarsParams] = Method(
     name="stars",
     title="Số sao",
@@ -86,10 +101,10 @@ STARS_METHOD: Method[StarsParams] = Method(
     params=StarsParams,
     score=_score,
     formula=_formula,
-    describe=lambda p, points, _unit: f"{pts(points)} điểm cho {p.max_stars} sao, tỷ lệ thuận",
-    example=lambda sample, p: {"stars": float(sample.rng.randint(1, p.max_stars))},
+    describe=_describe,
+    example=_example,
     sentence=_sentence,
-    bounds=lambda inp, p: Limits(low=0, high=p.max_stars, whole=True),
+    bounds=_bounds,
     doc="## stars — *số sao* (a test's toy method)",
     examples=(Example(StarsParams(max_stars=4), 20, {"stars": 3.0}, 15, "P = 20: 3 of 4 stars"),),
 )

@@ -6,17 +6,18 @@ them; one bad file never stops the others; problems are issues, not exceptions.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from ..definitions import Campaign
 from ..isolate import DEFAULT_MEMORY, DEFAULT_TIMEOUT, Failure, run_isolated
 from ..layout import KIND_MEMBER, KIND_PEER, META_SHEET, PEER_SHEET, SCORE_SHEET
+from ..methods import Method, ensure_registered, plugins
 from ..store import ACCEPTED, MISSING, REJECTED, WITH_ERRORS, WITH_WARNINGS, Store, now
 from .issues import Issue, count, make_issue
 from .read import read_book
@@ -102,9 +103,17 @@ def _saved_at(modified: str, path: Path) -> str:
     return datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat(timespec="seconds")
 
 
-def _read_and_verify(campaign: Campaign, path: str) -> tuple[Reading, str]:
-    """Worker side: read the archived file; plain data goes back."""
-    return read_and_verify(campaign, Path(path).read_bytes())
+@dataclass(frozen=True)
+class _Reader:
+    """What a reader process is given (pickled: workers are spawned): the campaign and any plugin methods."""
+
+    campaign: Campaign
+    plugins: tuple[Method[Any], ...]
+
+    def __call__(self, path: str) -> tuple[Reading, str]:
+        """Worker side: read the archived file; plain data goes back."""
+        ensure_registered(self.plugins)
+        return read_and_verify(self.campaign, Path(path).read_bytes())
 
 
 def read_and_verify(campaign: Campaign, data: bytes) -> tuple[Reading, str]:
@@ -187,7 +196,7 @@ def collect(
             yield str(archived)
 
     try:
-        work = functools.partial(_read_and_verify, campaign)
+        work = _Reader(campaign, plugins())
         for index, result in run_isolated(work, admitted(), jobs, timeout, memory):
             yield from _drain(decided)
             pending = queue[index]

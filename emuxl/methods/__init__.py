@@ -59,6 +59,17 @@ def register(method: Method[Any]) -> Method[Any]:
     return method
 
 
+def plugins() -> tuple[Method[Any], ...]:
+    """The methods registered beyond emuxl's own (at run time or by entry points), to carry to worker processes."""
+    return tuple(m for name, m in METHODS.items() if name not in BUILT_IN)
+
+
+def ensure_registered(methods: tuple[Method[Any], ...]) -> None:
+    """Register methods carried from another process, unless a method of that name is already known."""
+    for method in methods:
+        METHODS.setdefault(method.name, method)
+
+
 def unregister(name: str) -> None:
     """Remove a method from the registry (for tests of plugins)."""
     METHODS.pop(name, None)
@@ -79,6 +90,8 @@ for _method in (
     PENALTY_METHOD,
 ):
     register(_method)
+
+BUILT_IN = frozenset(METHODS)
 
 for _entry in entry_points(group="emuxl.methods"):  # methods other packages declare
     register(_entry.load())
@@ -114,12 +127,14 @@ __all__ = [
     "Value",
     "Writeup",
     "YesNoParams",
+    "ensure_registered",
     "lit",
     "num",
     "param",
     "param_info",
     "peer_example",
     "plan_ratio",
+    "plugins",
     "pts",
     "register",
     "same_text",

@@ -205,6 +205,36 @@ class Example(Generic[P]):
     cluster: Cluster = Cluster()
 
 
+def every_input(_inp: Input, _params: Any) -> bool:
+    """Default: every declared input is used."""
+    return True
+
+
+def no_choices(_params: Any) -> list[str]:
+    """Default: no choice input."""
+    return []
+
+
+def own_limits(_inp: Input, _params: Any) -> Limits | None:
+    """Default: each input's own declared limits."""
+    return None
+
+
+def nothing_to_check(_params: Any, _points: float) -> list[tuple[str, str]]:
+    """Default: no check of the parameters against the points."""
+    return []
+
+
+def the_points(_params: Any, points: float) -> float:
+    """Default: the most points are the indicator's points."""
+    return points
+
+
+def always_plausible(_values: Mapping[str, Value], _params: Any) -> list[str]:
+    """Default: no plausibility warning."""
+    return []
+
+
 @dataclass(frozen=True)
 class Method(Generic[P]):
     """A scoring method: every face any stage needs, declared once.
@@ -229,12 +259,14 @@ class Method(Generic[P]):
     uses_plan: bool = False  # has a plan and an actual: % of plan, counts toward targets reached
     peer_scored: bool = False  # scored by the other members on peer forms, nothing on its own form
     cluster_wide: bool = False  # the score depends on other members' values
-    applies: Callable[[Input, P], bool] = lambda _inp, _p: True  # whether an input is used with these params
-    choices: Callable[[P], list[str]] = lambda _p: []  # the entries of its choice input
-    bounds: Callable[[Input, P], Limits | None] = lambda _inp, _p: None  # limits that depend on the params
-    check: Callable[[P, float], list[tuple[str, str]]] = lambda _p, _pts: []  # (param, problem) against points
-    most: Callable[[P, float], float] = lambda _p, points: points  # the most points it can give
-    plausible: Callable[[Mapping[str, Value], P], list[str]] = lambda _v, _p: []  # warnings on odd values
+    # Defaults are module-level functions (below), so a declaration pickles: plugin methods travel to the
+    # spawned reader processes.
+    applies: Callable[[Input, P], bool] = every_input  # whether an input is used with these params
+    choices: Callable[[P], list[str]] = no_choices  # the entries of its choice input
+    bounds: Callable[[Input, P], Limits | None] = own_limits  # limits that depend on the params
+    check: Callable[[P, float], list[tuple[str, str]]] = nothing_to_check  # (param, problem) against points
+    most: Callable[[P, float], float] = the_points  # the most points it can give
+    plausible: Callable[[Mapping[str, Value], P], list[str]] = always_plausible  # warnings on odd values
 
     @property
     def self_scored(self) -> bool:
