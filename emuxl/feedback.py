@@ -27,7 +27,7 @@ from .vnformat import short_date
 STATE_VI = {
     ACCEPTED: "Đã tiếp nhận, không có lỗi",
     WITH_WARNINGS: "Đã tiếp nhận; có lưu ý cần xem",
-    WITH_ERRORS: "Đã tiếp nhận nhưng còn lỗi: các tiêu chí có lỗi tạm tính 0 điểm cho đến khi sửa",
+    WITH_ERRORS: "Đã tiếp nhận, còn lỗi (các tiêu chí có lỗi tạm tính 0 điểm cho đến khi sửa)",
     REJECTED: "KHÔNG tiếp nhận: tệp phải được sửa và gửi lại",
     MISSING: "Chưa nhận được",
 }
@@ -148,7 +148,7 @@ def _contact_line(campaign: Campaign) -> str:
     deadline = short_date(campaign.deadline) if campaign.deadline else "theo văn bản của Cụm"
     send_to = campaign.contact or "Ban Thi đua - Khen thưởng của đơn vị Cụm trưởng"
     return (
-        f"Hạn gửi: {deadline}. Sửa ngay trên tệp biểu mẫu đã gửi (định dạng .xlsx, có thể đổi tên tệp) "
+        f"Hạn gửi: {deadline}. Sửa trên chính tệp đơn vị đã gửi (định dạng .xlsx, có thể đổi tên tệp) "
         f"và gửi lại cho: {send_to}. Tệp gửi lại sẽ thay cho tệp trước."
     )
 
@@ -165,6 +165,7 @@ def _scores(wb: xlsxwriter.Workbook, campaign: Campaign, member: Member, card: S
             "nên có thể thay đổi khi Cụm tổng hợp đủ. Điểm chính thức do Cụm công bố."
         )
     sheet.row += 1
+    sheet.ws.repeat_rows(sheet.row)  # the column titles on every page
     sheet.header()
     for section in campaign.catalogue.sections:
         sheet.cells([section.code, section.title, "", "", ""], "total_text")
@@ -196,7 +197,7 @@ def feedback_workbook(campaign: Campaign, member: Member, store: Store, card: Sc
             continue
         accepted = accepted or (kind == KIND_MEMBER and chosen.status != REJECTED)
         times = f"lưu lúc {vietnam_time(chosen.saved_at)}, nhận lúc {vietnam_time(chosen.received_at)}"
-        sheet.line(f"Tệp được tính: {chosen.name} ({times})")
+        sheet.line(f"Tệp dùng để tính điểm: {chosen.name} ({times})")
         issues = store.issues(chosen.id)
         if issues:
             _issue_table(sheet, issues, titles)

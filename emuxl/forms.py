@@ -70,7 +70,9 @@ class _Formats:
         self.colno = wb.add_format({**border, "italic": True, "align": "center", "font_size": 10})
         self.text = wb.add_format(border)
         self.center = wb.add_format({**border, "align": "center"})
-        self.points = wb.add_format({**border, "align": "center", "num_format": "#,##0.##"})
+        self.points = wb.add_format({**border, "align": "center", "num_format": "General"})  # 50, 12.5: no «50.»
+        self.section_points = wb.add_format({**border, "bold": True, "bg_color": "#FFF2CC", "num_format": "General"})
+        self.total_points = wb.add_format({**border, "bold": True, "bg_color": "#E2EFDA", "num_format": "General"})
         self.section = wb.add_format({**border, "bold": True, "bg_color": "#FFF2CC"})
         self.section_num = wb.add_format({**border, "bold": True, "bg_color": "#FFF2CC", "num_format": NUMBER_FORMAT})
         self.score = wb.add_format({**border, "num_format": NUMBER_FORMAT, "bg_color": GREY})
@@ -143,7 +145,7 @@ def _guide_lines(campaign: Campaign, member: Member, kind: str) -> list[str]:
             "1. Nhập số liệu vào các ô nhập liệu (nền trắng): Kế hoạch, Thực hiện, Cùng kỳ năm trước, Kết quả; "
             "ô nhập liệu bắt buộc mà còn trống có nền vàng, nhập xong sẽ trở lại nền trắng.",
             "2. Nhập số đúng đơn vị tính ghi ở cột «Đơn vị tính»; không nhập chữ, không nhập đơn vị "
-            "hay dấu % vào ô số (tiêu chí tính bằng %: gõ 76,5 chứ không gõ 76,5%). "
+            "hay dấu % vào ô số (tiêu chí tính bằng %: gõ số 76,5 theo dấu thập phân của máy, không gõ dấu %). "
             "Số lượng, số vụ: nhập 0 nếu không có.",
             "3. Với tiêu chí xếp loại hoặc đạt/không đạt: chọn trong danh sách của ô.",
             "4. Điểm tự chấm được tính tự động theo cách chấm" + _typed_scores(campaign),
@@ -262,7 +264,7 @@ def _write_indicator(
     inputs = ind.inputs
     depth = max((i.row for i in inputs), default=0)
     for r in range(row, row + depth + 1):
-        for key in ("code", "title", "unit", "points", "rule", "plan", "actual", "previous", "result", "self"):
+        for key in ("code", "title", "unit", "points", "rule", "plan", "actual", "previous", "result", "self", "note"):
             ws.write_blank(r, COLUMNS[key][0], None, fmt.na)
     ws.write_string(row, COLUMNS["code"][0], ind.code, fmt.center)
     ws.write_string(row, COLUMNS["title"][0], ind.title, fmt.text)
@@ -328,7 +330,7 @@ def member_form(campaign: Campaign, member: Member, values: Values | None = None
         wb.define_name(section_name(section.code), f"='{ws.name}'!{cell}")
         base = sum(i.points for i in section.indicators if i.spec.role == "base")
         if base:
-            ws.write_number(head, COLUMNS["points"][0], base, fmt.section_num)
+            ws.write_number(head, COLUMNS["points"][0], base, fmt.section_points)
         first, end = xl_rowcol_to_cell(head + 1, score_col), xl_rowcol_to_cell(row - 1, score_col)
         ws.write_formula(head, score_col, f"=SUM({first}:{end})", fmt.section_num, section_total)
         subtotals.append(xl_rowcol_to_cell(head, score_col))
@@ -338,7 +340,7 @@ def member_form(campaign: Campaign, member: Member, values: Values | None = None
     total = "TỔNG ĐIỂM TỰ CHẤM (chưa gồm chấm chéo)"
     ws.write_string(row, COLUMNS["title"][0], total, fmt.total_text)
     ws.set_row(row, row_height(total, COLUMNS["title"][2]))
-    ws.write_number(row, COLUMNS["points"][0], campaign.catalogue.scale, fmt.total)
+    ws.write_number(row, COLUMNS["points"][0], campaign.catalogue.scale, fmt.total_points)
     ws.write_formula(row, score_col, "=" + "+".join(subtotals), fmt.total, grand)
     _write_signatures(ws, fmt, row + 2, (COLUMNS["title"][0], COLUMNS["self"][0]))
     ws.print_area(0, 0, row + 7, last)
@@ -369,7 +371,7 @@ def peer_form(campaign: Campaign, scorer: Member, values: Mapping[str, Mapping[s
         ws.set_row(row, row_height(ind.title, PEER_COLUMNS["title"][2]))
         cell = xl_rowcol_to_cell(row, col["title"], True, True)
         wb.define_name(title_name(ind.code), f"='{ws.name}'!{cell}")
-        ws.write_number(row, col["points"], ind.points, fmt.section_num)
+        ws.write_number(row, col["points"], ind.points, fmt.section_points)
         row += 1
         for other in (m for m in campaign.members if m.code != scorer.code):
             for key in ("code", "title", "points"):

@@ -150,7 +150,7 @@ def _awards(standings: list[Standing], flag_quota: int, merit_quota: int, notes:
                     continue
                 for s in pool:
                     s.award = FLAG
-                    s.justification = f"Xếp thứ {s.rank} với {pts(s.shown)} điểm; đủ điều kiện đề nghị {AWARD_VI[FLAG]}"
+                    s.justification = f"Xếp thứ {s.rank} với {pts(s.shown)} điểm; đề nghị {AWARD_VI[FLAG]}"
                 left[FLAG] -= len(pool)
                 candidates = [s for s in candidates if s not in pool]
                 continue

@@ -33,7 +33,8 @@ def compute(campaign: Campaign) -> Results:
         inputs = store.counted_values(KIND_MEMBER)
         peer = store.counted_values(KIND_PEER)
         adjustments = [Adjustment(*row) for row in store.adjustments()]
-    cards = score(campaign, inputs, peer, adjustments)
+        refused = store.refused_inputs(KIND_MEMBER)
+    cards = score(campaign, inputs, peer, adjustments, refused)
     return Results(campaign, inputs, peer, cards, rank(campaign, cards))
 
 

@@ -82,6 +82,16 @@ def _cell(ind: Indicator, member: str, inputs: Inputs, peer: PeerScores, shared:
     return Cell(ind.code, result.points, result.explanation, result.issue)
 
 
+def _awaiting(ind: Indicator, cell: Cell, refused: set[tuple[str, str]]) -> Cell:
+    """A 0 for a value that was sent but refused at intake, said as such."""
+    labels = [i.label for i in ind.inputs if (ind.code, i.name) in refused]
+    if not labels:
+        return cell
+    names = ", ".join(f"«{label}»" for label in labels)
+    text = f"số liệu {names} nhập chưa đúng (xem lỗi trong phiếu phản hồi) → tạm tính 0 điểm"
+    return Cell(cell.indicator, cell.computed, text, cell.issue)
+
+
 def reached_plan(ind: Indicator, values: Mapping[str, Value]) -> bool:
     """Whether a member reached the plan of an indicator that has one (actual ≥ plan > 0)."""
     ratio = plan_ratio(values) if ind.spec.uses_plan else None
@@ -105,9 +115,15 @@ def score(
     inputs: Inputs,
     peer: PeerScores | None = None,
     adjustments: list[Adjustment] | None = None,
+    refused: Mapping[str, set[tuple[str, str]]] | None = None,
 ) -> dict[str, Scorecard]:
-    """Every member's scorecard, in member order; members without a return score 0 with a note."""
+    """Every member's scorecard, in member order; members without a return score 0 with a note.
+
+    ``refused``: member -> (indicator, input) sent but not usable (an intake error), so that a score of 0
+    says the value is awaiting correction rather than that nothing was sent.
+    """
     peer = peer or {}
+    refused = refused or {}
     latest = {(a.member, a.indicator): a for a in adjustments or []}
     cards: dict[str, Scorecard] = {}
     clusters = {  # one per indicator, shared by every member
@@ -120,6 +136,8 @@ def score(
             base: list[float] = []
             for ind in section.indicators:
                 cell = _cell(ind, member, inputs, peer, clusters[ind.code])
+                if cell.issue == "missing-input" and refused.get(member):
+                    cell = _awaiting(ind, cell, refused[member])
                 adj = latest.get((member, ind.code))
                 if adj:
                     cell = Cell(cell.indicator, cell.computed, cell.explanation, cell.issue, adj)

@@ -136,8 +136,10 @@ def set_print(
     ws.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.6)
     wide = pages_wide(widths, landscape, keys) if fit_scale(widths, landscape) < READABLE else 1
     ws.fit_to_pages(wide, 0)
-    if wide > 1 and keys:
-        ws.repeat_columns(0, keys - 1)
+    if wide > 1:
+        ws.print_across()  # a band of rows across all its pages, then the next: a row's parts stay together
+        if keys:
+            ws.repeat_columns(0, keys - 1)
     if repeat_rows is not None:
         ws.repeat_rows(*repeat_rows)
     safe = title.replace("&", "&&")

@@ -279,6 +279,22 @@ class Store:
             out[member] = values
         return out
 
+    def refused_inputs(self, kind: str) -> dict[str, set[tuple[str, str]]]:
+        """member -> (indicator, field) of values in the counted submission that were sent but not usable
+        (an error on that cell) and not accepted since."""
+        out: dict[str, set[tuple[str, str]]] = {}
+        for (member, k), sid in self.counted().items():
+            if k != kind:
+                continue
+            accepted = set(self.db.execute("SELECT indicator, field FROM accepted WHERE submission_id = ?", (sid,)))
+            rows = self.db.execute(
+                "SELECT indicator, field FROM issues WHERE submission_id = ? AND severity = 'error'"
+                " AND code != 'missing-input' AND indicator IS NOT NULL AND indicator != ''",
+                (sid,),
+            )
+            out[member] = {(i, f) for i, f in rows if (i, f) not in accepted}
+        return out
+
     def accept(self, submission_id: int, issues: list[dict[str, Any]], author: str) -> None:
         """Accept the numbers emuxl would read for these issues (numbers typed as text), with who accepted."""
         with self.transaction() as db:

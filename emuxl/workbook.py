@@ -30,7 +30,13 @@ from .store import Store
 from .vnformat import number
 
 SUMMARY, CHART, DETAIL, PEER, EXPLAIN = "Tổng hợp", "Biểu đồ", "Chi tiết", "Chấm chéo", "Giải trình"
-DETAIL_HEAD = [("code", "Mã", 6), ("title", "Tiêu chí", 36), ("member", "Mã ĐV", 7), ("name", "Đơn vị", 14)]
+DETAIL_HEAD = [
+    ("code", "Mã", 6),
+    ("title", "Tiêu chí", 36),
+    ("member", "Mã ĐV", 7),
+    ("name", "Đơn vị", 14),
+    ("unit", "Đơn vị tính", 11),
+]
 ROW_INPUTS = [
     ("plan", "Kế hoạch", 12),
     ("actual", "Thực hiện", 12),
@@ -89,7 +95,9 @@ class _Book:
         self.head = add(HEAD)
         self.text = add(TEXT)
         self.num = add({**NUMBER, "valign": "top"})
-        self.pct = add({"border": 1, "num_format": "0.00%"})
+        self.pct = add({"border": 1, "num_format": "0.00%", "valign": "top"})
+        self.integer = add({**NUMBER, "num_format": "#,##0", "valign": "top"})
+        self.section = add({"bold": True, "valign": "top"})
         self.bold_num = add({**NUMBER, "bold": True, "valign": "top"})
         self.blank = add({"border": 1, "bg_color": GREY})
         self.center = add({**TEXT, "align": "center"})
@@ -122,9 +130,9 @@ def _ref(sheet: str, cell: str) -> str:
     return f"'{sheet}'!{cell}"
 
 
-def _write_value(ws: Worksheet, row: int, col: int, value: Value, book: _Book) -> None:
+def _write_value(ws: Worksheet, row: int, col: int, value: Value, book: _Book, whole: bool = False) -> None:
     if isinstance(value, float | int) and not isinstance(value, bool):
-        ws.write_number(row, col, value, book.num)
+        ws.write_number(row, col, value, book.integer if whole and float(value).is_integer() else book.num)
     elif isinstance(value, str):
         ws.write_string(row, col, value, book.text)
     else:
@@ -141,13 +149,14 @@ def _peer_sheet(book: _Book, campaign: Campaign, peer: PeerScores) -> dict[tuple
         0, 0, f"MA TRẬN CHẤM CHÉO NĂM {campaign.year} (hàng: đơn vị được chấm; cột: đơn vị chấm)", book.title
     )
     ranges: dict[tuple[str, str], str] = {}
-    row = HEAD_ROW
+    ws.set_row(HEAD_ROW, head_height)
+    for col, head in enumerate(["Mã ĐV", "Đơn vị được chấm", *(m.name for m in members)]):
+        ws.write_string(HEAD_ROW, col, head, book.head)
+    row = HEAD_ROW + 1
     for ind in campaign.catalogue.peer_indicators:
-        ws.set_row(row, max(head_height, row_height(ind.title, widths[1])))
-        ws.write_string(row, 0, ind.code, book.head)
-        ws.write_string(row, 1, ind.title, book.head)
-        for j, scorer in enumerate(members):
-            ws.write_string(row, 2 + j, scorer.name, book.head)
+        title = f"{ind.code}. {ind.title} (tối đa {number(ind.points)} điểm; đơn vị chấm theo cột, không tự chấm)"
+        ws.set_row(row, row_height(title, sum(widths) * 0.9))
+        ws.write_string(row, 0, title, book.section)
         row += 1
         for scored in members:
             ws.write_string(row, 0, scored.code, book.text)
@@ -189,17 +198,23 @@ def _detail_block(
         values = inputs.get(member.code, {}).get(ind.code, {})
         cell = cards[member.code].cells[ind.code]
         why = explain(cell)
-        ws.set_row(r, row_height(ind.title, widths["title"], why, widths["why"], member.name, widths["name"]))
+        ws.set_row(
+            r,
+            row_height(
+                ind.title, widths["title"], why, widths["why"], member.name, widths["name"], ind.unit, widths["unit"]
+            ),
+        )
         ws.write_string(r, COL["code"], ind.code, book.text)
         ws.write_string(r, COL["title"], ind.title, book.text)
         ws.write_string(r, COL["member"], member.code, book.text)
         ws.write_string(r, COL["name"], member.name, book.text)
+        ws.write_string(r, COL["unit"], ind.unit, book.text)
         refs: dict[str, str] = {}
         typed: dict[str, tuple[int, Value]] = {}
         for inp in ind.inputs:
             col = input_column(inp, COL)
             value = values.get(inp.name)
-            _write_value(ws, r, col, value, book)
+            _write_value(ws, r, col, value, book, whole=inp.kind == "integer")
             refs[inp.name] = xl_rowcol_to_cell(r, col)
             typed[inp.name] = (col, float(value) if isinstance(value, int | float) else value)
         typed[ADJUSTED] = (COL["adjusted"], cell.adjustment.points if cell.adjustment else None)
@@ -242,6 +257,8 @@ def ranking_workbook(results: Results) -> Written:
     book.chart_sheet = book.wb.add_chartsheet(CHART)
     book.chart_sheet.set_landscape()
     book.chart_sheet.set_paper(A4)
+    book.chart_sheet.set_header(f'&C&"Times New Roman,Bold"&11{book.title_text} - {CHART}')
+    book.chart_sheet.set_footer("&C&10Trang &P/&N")
     columns = detail_columns(campaign)
     cols = {key: i for i, (key, _t, _w) in enumerate(columns)}
     detail = book.sheet(
@@ -327,7 +344,7 @@ def _summary(
     sections = [s for s in campaign.catalogue.sections if s.code in subtotals]
     heads = ["Hạng", "Mã", "Đơn vị"] + [f"Phần {s.code}" for s in sections]
     heads += ["Điểm thưởng", "Điểm trừ", "Tổng điểm", "Tổng (làm tròn)", "Đề nghị khen thưởng", "Ghi chú"]
-    widths = [6, 6, 16] + [10] * len(sections) + [10, 10, 12, 12, 26, 60]
+    widths = [5, 5, 14] + [8] * len(sections) + [8, 8, 10, 10, 20, 33]  # one A4 page wide up to six sections
     ws.write_string(0, 0, f"TỔNG HỢP KẾT QUẢ CHẤM ĐIỂM THI ĐUA NĂM {campaign.year}", book.title)
     ws.write_string(1, 0, campaign.cluster)
     ws.set_row(HEAD_ROW, max(36, row_height(*[x for h, w in zip(heads, widths, strict=True) for x in (h, w)])))
@@ -341,8 +358,8 @@ def _summary(
     total_col = 3 + len(sections) + 2
     for s in ranking.standings:
         card = cards[s.member]
-        note = "; ".join(x for x in (s.justification, s.tie_break) if x)
-        ws.set_row(row, row_height(note, 60, AWARD_VI.get(s.award or "", ""), 26, s.name, 16))
+        note = "; ".join(x for x in (s.justification, s.tie_break, *s.reasons, *s.flag_reasons, *_open(card)) if x)
+        ws.set_row(row, row_height(note, widths[-1], AWARD_VI.get(s.award or "", ""), widths[-2], s.name, widths[2]))
         ws.write_number(row, 0, s.rank, book.center)
         ws.write_string(row, 1, s.member, book.center)
         ws.write_string(row, 2, s.name, book.text)
@@ -375,14 +392,26 @@ def _summary(
             "data_labels": {"value": True, "num_format": "#,##0.00"},
         }
     )
-    chart.set_title({"name": f"Tổng điểm thi đua năm {campaign.year}"})
+    chart.set_title({"name": f"Tổng điểm thi đua năm {campaign.year} - {campaign.cluster}", "name_font": {"size": 14}})
     chart.set_legend({"none": True})
     chart.set_y_axis({"min": 0, "num_format": "#,##0"})  # from 0: bars in proportion to the totals
     book.chart_sheet.set_chart(chart)  # a sheet of its own: it prints whole, on one A4 page
 
 
+PROVISIONAL = frozenset({"missing-input", "plan-not-positive", "rank-out-of-range", "count-invalid", "unknown-level"})
 EXPLAIN_WIDTHS = [8, 16, 8, 60, 40]
 EXPLAIN_HEADS = ["Mã ĐV", "Đơn vị", "Tiêu chí", "Giải trình", "Điều chỉnh (lý do, người điều chỉnh)"]
+
+
+def _open(card: Scorecard) -> list[str]:
+    """What is still wrong in a member's return, said where the ranking is read: the scores are provisional."""
+    if not card.submitted:
+        return []
+    wrong = [c.indicator for c in card.cells.values() if c.issue in PROVISIONAL and c.adjustment is None]
+    if not wrong:
+        return []
+    shown = ", ".join(wrong[:6]) + (", …" if len(wrong) > 6 else "")
+    return [f"biểu còn lỗi ở {len(wrong)} tiêu chí ({shown}), tạm tính 0 điểm: điểm và thứ hạng chưa chính thức"]
 
 
 def _explanations(book: _Book, campaign: Campaign, cards: Mapping[str, Scorecard], ranking: Ranking) -> None:

@@ -93,7 +93,7 @@ TYPES: dict[str, IssueType] = {
     ),
     "vietnamese-number": IssueType(
         "error",
-        "Ô {cell} chứa số gõ dạng văn bản «{raw}» (đọc theo kiểu Việt Nam là {suggested}).",
+        "Ô {cell} chứa số gõ dạng văn bản «{raw}» (nếu dấu phẩy là dấu thập phân thì là {suggested}).",
         "Nhập lại ô {cell} dưới dạng số, dùng dấu thập phân của máy.",
     ),
     "ambiguous-number": IssueType(

@@ -57,15 +57,26 @@ def _cap(p: CountParams, points: float) -> float:
     return points if p.cap is None else p.cap
 
 
-def _score(values: Mapping[str, Value], p: CountParams, points: float, _: Cluster) -> Score:
-    got = need(values, [COUNT])
-    if isinstance(got, Score):
-        return got
-    n = got[0]
-    if n < 0 or not n.is_integer():
-        return Score(0.0, f"số lượng {number(n)} không hợp lệ → 0 điểm", "count-invalid")
-    score = min(_cap(p, points), p.per_item * n)
-    return Score(score, f"{int(n)} × {pts(p.per_item)} → {pts(score)} điểm")
+def _points_for(role: Role) -> Callable[[Mapping[str, Value], CountParams, float, Cluster], Score]:
+    verb = {"base": "", "bonus": "cộng ", "penalty": "trừ "}[role]
+
+    def score_count(values: Mapping[str, Value], p: CountParams, points: float, _: Cluster) -> Score:
+        got = need(values, [COUNT])
+        if isinstance(got, Score):
+            return got
+        n = got[0]
+        if n < 0 or not n.is_integer():
+            return Score(0.0, f"số lượng {number(n)} không hợp lệ → 0 điểm", "count-invalid")
+        raw, cap = p.per_item * n, _cap(p, points)
+        score = min(cap, raw)
+        capped = f" = {pts(raw)}, tối đa {pts(cap)}" if raw > cap else ""
+        return Score(score, f"{int(n)} × {pts(p.per_item)}{capped} → {verb}{pts(score)} điểm")
+
+    score_count.__name__ = score_count.__qualname__ = f"score_{role}"  # pickled by name
+    return score_count
+
+
+score_base, score_bonus, score_penalty = (_points_for(r) for r in ("base", "bonus", "penalty"))
 
 
 def _formula(refs: Refs, p: CountParams, points: float) -> str:
@@ -128,7 +139,7 @@ def _count_method(
         title=title,
         inputs=(COUNT,),
         params=CountParams,
-        score=_score,
+        score={"base": score_base, "bonus": score_bonus, "penalty": score_penalty}[role],
         formula=_formula,
         describe=_describe(verb),
         example=_example(role),

@@ -246,7 +246,7 @@ def _accidents_describe(p: AccidentsParams, points: float, _unit: str) -> str:
     s = p.shares
     return (
         f"Giảm cả 3 mặt (số vụ, số người chết, số người bị thương): {pts(points * s[3])}; "
-        f"2/3: {pts(points * s[2])}; 1/3: {pts(points * s[1])}; không giảm: {pts(points * s[0])}"
+        f"giảm 2 mặt: {pts(points * s[2])}; giảm 1 mặt: {pts(points * s[1])}; không giảm: {pts(points * s[0])}"
     )
 
 

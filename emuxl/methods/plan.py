@@ -309,7 +309,7 @@ def _leader_formula(refs: Refs, p: LeaderParams, points: float) -> str:
 def _leader_describe(p: LeaderParams, points: float, _unit: str) -> str:
     return (
         f"Đạt KH: {pts(points * p.at_plan)} điểm; dẫn đầu Cụm: {pts(points)} điểm; "
-        "ở giữa: nội suy; dưới KH: tỷ lệ thuận"
+        "giữa hai mức: tính theo tỷ lệ; dưới KH: tỷ lệ thuận"
     )
 
 

@@ -233,7 +233,7 @@ def _national_formula(refs: Refs, p: NationalParams, points: float) -> str:
 
 def _national_describe(p: NationalParams, points: float, _unit: str) -> str:
     bands = "; ".join(f"trong {number(b.top_pct)}% đứng đầu: {pts(points * b.share)}" for b in p.bands)
-    return f"Theo xếp hạng cả nước /{p.of} ({bands}; còn lại: {pts(points * p.rest)})"
+    return f"Theo thứ hạng trên {p.of} tỉnh, thành phố cả nước ({bands}; còn lại: {pts(points * p.rest)})"
 
 
 def _national_sentence(facts: Facts[NationalParams]) -> Writeup:
