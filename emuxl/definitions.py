@@ -162,6 +162,9 @@ class ReportInfo(_Model):
     proposal_recipients: list[str] | None = Field(
         None, description="Nơi nhận of the proposal after «Như trên» (default: members, Lưu)"
     )
+    minutes_recipients: list[str] | None = Field(
+        None, description="Nơi nhận of the minutes (default: the central Board, members, Lưu: VT, hồ sơ)"
+    )
     legal_basis: list[str] | None = Field(
         None, description="Căn cứ lines (default: the law and decree in force on the documents' date)"
     )

@@ -290,7 +290,8 @@ def summary_report() -> Document:
     para(doc, "{{ rotation_sentence }}", indent=True)
     para(doc, "VI. KIẾN NGHỊ, ĐỀ XUẤT", bold=True)
     para(doc, "{{ texts.recommendations }}", indent=True)
-    para(doc, "Trên đây là báo cáo tổng kết giao ước thi đua năm {{ year }} của {{ cluster }}./.", indent=True)
+    closing = "Trên đây là báo cáo tổng kết giao ước thi đua năm {{ year }} của {{ cluster }}./."
+    para(doc, closing, indent=True).paragraph_format.keep_with_next = True  # never a signature alone
     signature_block(doc, "report")
     landscape_section(doc)
     para(doc, "PHỤ LỤC", bold=True, align=CENTER, after=0)
@@ -317,7 +318,7 @@ def award_proposal() -> Document:
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p endfor %}")
     para(doc, "{{ proposal.enclosed }}", italic=True, indent=True)
-    para(doc, "{{ proposal.closing }}", indent=True)
+    para(doc, "{{ proposal.closing }}", indent=True).paragraph_format.keep_with_next = True
     signature_block(doc, "proposal")
     return doc
 
@@ -353,7 +354,7 @@ def minutes() -> Document:
     tag(doc, "{%p for line in minutes.conclusions %}")
     para(doc, "{{ loop.index }}. {{ line }}", indent=True)
     tag(doc, "{%p endfor %}")
-    para(doc, "{{ minutes.closing }}", indent=True)
+    para(doc, "{{ minutes.closing }}", indent=True).paragraph_format.keep_with_next = True
     table = doc.add_table(rows=1, cols=2)
     _no_borders(table)
     fit(table, [8.0, 8.5])
@@ -363,6 +364,10 @@ def minutes() -> Document:
     ):
         para(cell, role, bold=True, align=CENTER, after=72, first=True)
         para(cell, f"{{{{ {name} }}}}", bold=True, align=CENTER)
+    para(doc, "Nơi nhận:", bold=True, italic=True, size=12, after=0)
+    tag(doc, "{%p for line in documents.minutes.recipients %}")
+    para(doc, "- {{ line }}{{ '.' if loop.last else ';' }}", size=11, after=0)
+    tag(doc, "{%p endfor %}")
     return doc
 
 

@@ -82,20 +82,37 @@ def _annex_pages(pdf: Path) -> list[int]:
     return [n for n, (w, h) in enumerate(page_sizes(pdf), 1) if w > h]
 
 
-def test_annex_totals_read_back_whole_from_the_pdf(pdf_tools: None, sample: Results, tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def sample_pdfs(pdf_tools: None, sample: Results, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The three documents of the 2023 sample converted to PDF by LibreOffice, by template name."""
+    out = tmp_path_factory.mktemp("pdf")
+    done = []
+    for template in template_paths(sample.campaign):
+        done += render_reports(sample, [template], out=out / template.name, pdf=True, today=date(2024, 3, 27))
+    return {d.docx.stem: d.pdf for d in done if d.pdf is not None}
+
+
+def test_annex_totals_read_back_whole_from_the_pdf(sample_pdfs: dict[str, Path], sample: Results) -> None:
     """In the PDF, every member's annex row holds its name, every subtotal, bonus, penalty and total whole."""
-    template = template_paths(sample.campaign)[0]
-    done = render_reports(sample, [template], out=tmp_path / "bao-cao.docx", pdf=True, today=date(2024, 3, 27))[0]
-    assert done.pdf is not None
-    annex = _annex_pages(done.pdf)
+    pdf = sample_pdfs["bao-cao-tong-ket"]
+    annex = _annex_pages(pdf)
     assert annex, "the annex is not on a landscape page"
-    text = pdf_text(done.pdf, annex[0], annex[-1])
+    text = pdf_text(pdf, annex[0], annex[-1])
     from emuxl.report import build_context
 
     for row in build_context(sample)["ranking"]:
         cells = [*row["section_values"], row["bonus"], row["penalty"], row["total"]]
         pattern = r"^\s*" + r"\s+".join(re.escape(x) for x in [str(row["rank"]), row["name"], *cells]) + r"(\s|$)"
         assert re.search(pattern, text, flags=re.M), f"row of {row['name']} not whole in the PDF:\n{text}"
+
+
+@pytest.mark.parametrize("template", ["bao-cao-tong-ket", "to-trinh-khen-thuong", "bien-ban-hop-binh-xet"])
+def test_signatures_never_stand_alone_on_a_page(sample_pdfs: dict[str, Path], template: str) -> None:
+    """The page with the signature block also has the closing sentence («…./.»): no signature on a page alone."""
+    pdf = sample_pdfs[template]
+    pages = [pdf_text(pdf, n, n) for n in range(1, len(page_sizes(pdf)) + 1)]
+    signed = [t for t in pages if "Nơi nhận:" in t or "THƯ KÝ" in t]
+    assert len(signed) == 1 and "./." in signed[0], f"{template}: the signature is apart from the closing"
 
 
 def test_annex_of_a_large_cluster_repeats_its_header_and_keeps_rows_whole(

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..results import Results
 from ..vnformat import long_date
-from .parts import DAY, DOTS, LINE, Blanks, called, clock, day_words, header, title
+from .parts import DAY, DOTS, LINE, Blanks, called, clock, day_words, header, recipients, title
 
 
 def _person(name: str, title_text: str, blanks: Blanks, key: str, what: str) -> str:
@@ -83,6 +83,11 @@ def minutes_context(results: Results, context: dict[str, Any], blanks: Blanks) -
             "number": info.minutes_number,
             "date_line": date_line,
             "title": title(f"Họp bình xét, suy tôn thi đua năm {year} của {cluster}"),
+            "recipients": recipients(
+                info.minutes_recipients,
+                ["Ban Thi đua - Khen thưởng Trung ương", f"Các {noun} thành viên Cụm", "Lưu: VT, hồ sơ"],
+                addressed=False,
+            ),
         },
         "opening": f"Vào lúc {when}, {day}, tại {place}, {cluster} tổ chức họp bình xét, suy tôn thi đua năm {year}.",
         "chaired_by": _person(
