@@ -82,7 +82,7 @@ SENTENCES = {
     "A5": "Vốn FDI thu hút mới toàn Cụm đạt 850 triệu USD; dẫn đầu Cụm là Long An (300 triệu USD), "
     "Đồng Tháp (250 triệu USD) và An Giang (200 triệu USD).",
     "A6": "Chỉ số cải cách hành chính (PAR INDEX): có 1/4 tỉnh thuộc nhóm 20% dẫn đầu cả nước (Đồng Tháp hạng 7/63); "
-    "1 tỉnh khác thuộc nhóm 50% dẫn đầu cả nước (Long An hạng 30/63); thấp nhất là Kiên Giang (hạng 50/63).",
+    "1 tỉnh khác thuộc nhóm 50% dẫn đầu cả nước (Long An hạng 30/63).",
     "B1": "4/4 tỉnh đều đạt chuẩn phổ cập giáo dục mầm non.",
     "B2": "Có 3/4 tỉnh hoàn thành chỉ tiêu tuyển quân; riêng An Giang chưa đạt.",
     "B3": "Xếp loại phong trào văn hóa: có 2 tỉnh được xếp loại “Hoàn thành xuất sắc nhiệm vụ” (Long An và Đồng Tháp), "

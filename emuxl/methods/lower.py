@@ -163,7 +163,7 @@ def _lower_sentence(facts: Facts[LowerParams]) -> Writeup:
         text += f", {change}; " + reached(len(fewer), n, facts.noun, "giảm")
         figures |= {"total": now, "previous": before, "change": now - before}
     if higher and len(higher) <= 3:
-        text += f"; {members(higher, facts.noun)} tăng"
+        text += f"; {members(higher, facts.noun)} còn tăng"
     return sentence(text, figures)
 
 

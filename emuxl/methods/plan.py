@@ -261,9 +261,11 @@ Edge cases: plan ≤ 0 → 0 points, issue `plan-not-positive`; r ≤ 0 (negativ
 growth) → 0; r below the floor → 0. Actual outside 20 %–500 % of plan is
 flagged as implausible (a warning; the value is used).
 
-Report: the cluster figure (`aggregate`: sum, or mean; a rate in % is always
-a mean and changes in percentage points), % of plan, change on last year,
-how many members reached the plan and the three furthest above it.""",
+Report: the cluster figure (`aggregate`: sum, or mean of the members that
+reported; a rate in % is always a mean and changes in percentage points), %
+of plan, change on last year, how many members reached the plan and the
+three furthest above it (for a rate: the three highest rates). Without
+`aggregate`, the sentence opens on who reached the plan.""",
     examples=(
         Example(
             PlanParams(base=0.9, bonus_per_pct=1, cap=50, floor_ratio=0.5),

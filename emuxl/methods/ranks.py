@@ -253,7 +253,7 @@ def _national_sentence(facts: Facts[NationalParams]) -> Writeup:
         return members([f"{name} hạng {k}/{p.of}" for name, k in group], facts.noun, limit=4)
 
     parts: list[str] = []
-    shown = placed = 0
+    shown = 0
     for i, band in enumerate(p.bands):
         if band.share <= p.rest:
             break  # bands that give no more than the rest are not worth naming
@@ -269,7 +269,6 @@ def _national_sentence(facts: Facts[NationalParams]) -> Writeup:
             shown += len(group)
         else:
             parts.append(f"{count} thuộc {words}")
-        placed += len(group)
     best = p.bands[0]
     if parts:
         text = f"{subject(facts)}: có " + "; ".join(parts)
@@ -279,9 +278,6 @@ def _national_sentence(facts: Facts[NationalParams]) -> Writeup:
             f"{subject(facts)}: chưa có {facts.noun} nào thuộc nhóm {number(last.top_pct)}% dẫn đầu cả nước; "
             f"cao nhất là {listed(ranked[:1])}"
         )
-    if placed and len(ranked) > placed:
-        name, k = ranked[-1]
-        text += f"; thấp nhất là {name} (hạng {k}/{p.of})"
     return sentence(text, {"ranks": [{"name": name, "rank": k} for name, k in ranked], "of": p.of})
 
 
@@ -306,8 +302,8 @@ points = P·share of the first band with rank·100 ≤ top_pct·of, else P·rest
 Integer arithmetic on both sides, so the band edges are exact in Python and
 in spreadsheets. Rank outside 1..of or not whole → 0, issue `rank-out-of-range`.
 
-Report: the members in the first band with their rank out of `of`
-(«Đồng Tháp hạng 7/63»), else the best ranked.""",
+Report: the members of each band that scores above `rest`, with their rank
+out of `of` («Đồng Tháp hạng 7/63»); when none is in a band, the best ranked.""",
     examples=(
         Example(
             NationalParams(of=63, bands=[Band(top_pct=10, share=1), Band(top_pct=30, share=0.8)]),
