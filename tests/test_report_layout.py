@@ -216,3 +216,29 @@ def test_a_title_breaks_before_the_cluster_name() -> None:
         "Tổng kết thực hiện giao ước thi đua năm 2023",
         "của Cụm thi đua các tỉnh Tây Nam Bộ",
     ]
+
+
+# The order OOXML requires for the children of these properties (ECMA-376 part 1, §17): Word refuses a
+# document that breaks it ("unreadable content") where LibreOffice opens it silently.
+SCHEMA_ORDER = {
+    "tblPr": "tblStyle tblpPr tblOverlap bidiVisual tblStyleRowBandSize tblStyleColBandSize tblW jc "
+    "tblCellSpacing tblInd tblBorders shd tblLayout tblCellMar tblLook tblCaption tblDescription",
+    "tcPr": "cnfStyle tcW gridSpan hMerge vMerge tcBorders shd noWrap tcMar textDirection tcFitText vAlign hideMark",
+    "pPr": "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers pBdr shd tabs "
+    "suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE autoSpaceDN bidi adjustRightInd "
+    "snapToGrid spacing ind contextualSpacing mirrorIndents suppressOverlap jc textDirection textAlignment "
+    "textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange",
+}
+
+
+def test_documents_keep_the_property_order_word_requires(sample: Results) -> None:
+    """Table, cell and paragraph properties of every document are in schema order (Word rejects others)."""
+    for done in render_reports(sample, template_paths(sample.campaign), today=date(2024, 3, 27)):
+        body = Document(str(done.docx)).element
+        for tag, order in SCHEMA_ORDER.items():
+            known = order.split()
+            for el in body.iter(qn(f"w:{tag}")):
+                names = [c.tag.split("}")[1] for c in el if isinstance(c.tag, str)]
+                assert all(n in known for n in names), f"{done.docx.name}: unexpected {tag} child in {names}"
+                positions = [known.index(n) for n in names]
+                assert positions == sorted(positions), f"{done.docx.name}: {tag} children out of order: {names}"
