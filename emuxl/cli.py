@@ -293,10 +293,15 @@ def adjust(
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="Output file (with --template).")
 @click.option("--pdf", is_flag=True, help="Also convert each document to PDF with LibreOffice.")
 @click.option("--context", "show_context", is_flag=True, help="Print the data context templates see, as JSON.")
-@click.option("--check", "lint", is_flag=True, help="Lint the templates against the context; render nothing.")
+@click.option(
+    "--check",
+    "lint",
+    is_flag=True,
+    help="Lint the templates against the context and list what is still blank; render nothing.",
+)
 @reports_errors
 def report(directory: Path, template: Path | None, out: Path | None, pdf: bool, show_context: bool, lint: bool) -> None:
-    """Render the Word reports (summary report, award proposal) into out/."""
+    """Render the Word reports (summary report, award proposal, minutes) into out/."""
     campaign = load_campaign(directory)
     result = results.compute(campaign)
     if show_context:
@@ -308,7 +313,13 @@ def report(directory: Path, template: Path | None, out: Path | None, pdf: bool, 
         problems = [p for t in templates for p in reporting.lint_template(t, context)]
         for problem in problems:
             click.echo(f"Error: {problem}", err=True)
-        click.echo(f"{len(templates)} template(s) checked, {len(problems)} problem(s).")
+        blanks = context["blanks"]
+        for blank in blanks:  # not problems: dotted lines to fill in by hand, or keys to set in campaign.yaml
+            click.echo(f"Blank: {blank['key']}: {blank['what']}")
+        click.echo(
+            f"{len(templates)} template(s) checked, {len(problems)} problem(s), "
+            f"{len(blanks)} blank(s) left as dotted lines."
+        )
         if problems:
             sys.exit(1)
         return

@@ -97,20 +97,56 @@ class Signatory(_Model):
     on_behalf: str = Field("TM. ỦY BAN NHÂN DÂN", description="first line (TM. …)")
     acting: str | None = Field("KT. CHỦ TỊCH", description="second line (KT. …), or null")
     title: str = Field("PHÓ CHỦ TỊCH", description="the signatory's title")
-    name: str = Field("", description="the signatory's full name")
+    name: str = Field("", description="the signatory's full name (blank: a dotted line to sign over)")
 
 
-DEFAULT_BASIS = [
-    "Luật Thi đua, khen thưởng số 06/2022/QH15",
-    "Nghị định của Chính phủ quy định chi tiết một số điều của Luật Thi đua, khen thưởng",
-]
+class Person(_Model):
+    """Someone named in the minutes: full name and title (*chức vụ*)."""
+
+    name: str = Field("", description="full name (Nguyễn Văn A)")
+    title: str = Field("", description="title, as printed after the name (Phó Chủ tịch UBND tỉnh Sóc Trăng)")
+
+
+class Attendee(_Model):
+    """Who attended the scoring meeting for a member."""
+
+    member: str = Field(..., min_length=1, description="code of the member represented")
+    name: str = Field("", description="full name (Lê Văn C)")
+    title: str = Field("", description="title, as printed after the name (Phó Chủ tịch UBND tỉnh Trà Vinh)")
+
+
+class Meeting(_Model):
+    """The scoring meeting (*họp bình xét*) the minutes record; what is not given is a dotted line."""
+
+    date: dt.date | None = Field(None, description="day of the meeting (default: blank)")
+    time: str | None = Field(None, pattern=r"^\d{1,2}:\d\d$", description='start time, "08:00"')
+    end_time: str | None = Field(None, pattern=r"^\d{1,2}:\d\d$", description='end time, "11:30"')
+    place: str = Field("", description="where (Hội trường UBND tỉnh Sóc Trăng)")
+    chaired_by: Person = Field(Person(), description="who chaired (chủ trì)")
+    secretary: Person = Field(Person(), description="who took the minutes (thư ký)")
+    attendees: list[Attendee] = Field([], description="who attended, per member")
+    agenda: list[str] = Field([], description="agenda items (default: scores and ranking, awards, next chair)")
+
+
+class Commendations(_Model):
+    """Commendations given in the year across the cluster (*kết quả khen thưởng*): award -> how many."""
+
+    provincial: dict[str, int] = Field({}, description='by the provinces (khen thưởng cấp tỉnh): {"Cờ thi đua": 1115}')
+    state: dict[str, int] = Field(
+        {}, description='by the State (khen thưởng cấp Nhà nước): {"Cờ thi đua của Chính phủ": 106}'
+    )
 
 
 class ReportInfo(_Model):
-    """What the Word documents need beyond the data: issuer, numbers, signatory, recipients, texts."""
+    """What the Word documents need beyond the data: issuer, numbers, signatory, recipients, texts, meeting."""
 
-    issuer: str = Field("ỦY BAN NHÂN DÂN", description="issuing body, as printed (capitals)")
-    issuer_parent: str | None = Field(None, description="the body above the issuer, printed over it, or null")
+    issuer: str | list[str] = Field(
+        "ỦY BAN NHÂN DÂN", description="issuing body (capitals); a list gives the printed lines, else it is split"
+    )
+    issuer_parent: str | list[str] | None = Field(None, description="the body above the issuer, printed over it")
+    minutes_issuer: str | list[str] | None = Field(
+        None, description="issuer of the minutes (default: the cluster's name in capitals)"
+    )
     number: str = Field("      /BC-UBND", description="number of the summary report (Số: …)")
     proposal_number: str = Field("      /TTr-UBND", description="number of the award proposal")
     minutes_number: str = Field("      /BB-CTĐ", description="number of the minutes of the scoring meeting")
@@ -120,13 +156,29 @@ class ReportInfo(_Model):
     place: str = Field("", description="place in the date line (Sóc Trăng)")
     date: dt.date | None = Field(None, description="date of the documents (default: the day they are rendered)")
     signatory: Signatory = Field(Signatory(), description="who signs")
-    recipients: list[str] = Field(["Như trên", "Lưu: VT"], description="Nơi nhận, one line each")
-    legal_basis: list[str] = Field(DEFAULT_BASIS, description="Căn cứ lines (the covenant line is added)")
+    recipients: list[str] | None = Field(
+        None, description="Nơi nhận of the summary report, one line each (default: the central Board, members, Lưu)"
+    )
+    proposal_recipients: list[str] | None = Field(
+        None, description="Nơi nhận of the proposal after «Như trên» (default: members, Lưu)"
+    )
+    minutes_recipients: list[str] | None = Field(
+        None, description="Nơi nhận of the minutes (default: the central Board, members, Lưu: VT, hồ sơ)"
+    )
+    legal_basis: list[str] | None = Field(
+        None, description="Căn cứ lines (default: the law and decree in force on the documents' date)"
+    )
     member_noun: str = Field("tỉnh", description="what members are called in sentences (tỉnh, xã, đơn vị)")
     situation: str = Field("", description="I. Tình hình chung: free text")
+    emulation: str = Field("", description="II. the emulation movements and commendation work: free text")
+    emulation_section: str | None = Field(
+        None, description="section code that text and the commendations go under (default: the one about thi đua)"
+    )
+    commendations: Commendations = Field(Commendations(), description="commendation figures for section II")
     assessment: str = Field("", description="III. Đánh giá chung: free text")
     tasks: str = Field("", description="V. Nhiệm vụ năm sau: free text")
     recommendations: str = Field("", description="VI. Kiến nghị, đề xuất: free text")
+    meeting: Meeting = Field(Meeting(), description="the scoring meeting, for the minutes")
 
 
 class CampaignFile(_Model):
@@ -505,6 +557,25 @@ def _check_campaign(src: _Source, data: Any) -> None:
         src.add(("awards",), f"{quota} awards for {len(codes)} members; lower the quotas")
 
 
+def _check_report(src: _Source, campaign: Any, catalogue: Any) -> None:
+    """The report's meeting attendees name members; its emulation section is a section of the catalogue."""
+    if not isinstance(campaign, dict) or not isinstance(campaign.get("report"), dict):
+        return
+    report: dict[str, Any] = campaign["report"]
+    codes = [m.get("code") for _, m in _items(campaign, "members")]
+    meeting = report.get("meeting")
+    for i, who in _items(meeting, "attendees") if isinstance(meeting, dict) else []:
+        if isinstance(who.get("member"), str) and codes and who["member"] not in codes:
+            src.add(
+                ("report", "meeting", "attendees", i, "member"),
+                f"'{who['member']}' is not a member; use one of: {', '.join(str(c) for c in codes)}",
+            )
+    sections = [s.get("code") for _, s in _items(catalogue, "sections")]
+    chosen = report.get("emulation_section")
+    if isinstance(chosen, str) and sections and chosen not in sections:
+        src.add(("report", "emulation_section"), f"no section '{chosen}' in the catalogue")
+
+
 def _check_tie_break_sections(src: _Source, campaign: Any, catalogue: Any) -> None:
     sections = {s.get("code") for _, s in _items(catalogue, "sections")}
     rules: dict[str, Any] = (
@@ -537,6 +608,7 @@ def load_campaign(folder: Path | str = ".") -> Campaign:
     _check_catalogue(cat, cat.data)
     _check_text(cat, cat.data)
     _check_tie_break_sections(camp, camp.data, cat.data)
+    _check_report(camp, camp.data, cat.data)
     problems = sorted(camp.problems, key=_by_line) + sorted(cat.problems, key=_by_line)
     if problems or meta is None or catalogue is None:
         raise DefinitionsError(problems)

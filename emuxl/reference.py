@@ -9,11 +9,15 @@ from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from .definitions import (
+    Attendee,
     Awards,
     CampaignFile,
     Catalogue,
+    Commendations,
     Indicator,
+    Meeting,
     Member,
+    Person,
     Predecessor,
     RankingRules,
     ReportInfo,
@@ -61,6 +65,10 @@ def config_reference() -> str:
         ("campaign.yaml: ranking", RankingRules),
         ("campaign.yaml: report", ReportInfo),
         ("campaign.yaml: report.signatory", Signatory),
+        ("campaign.yaml: report.commendations", Commendations),
+        ("campaign.yaml: report.meeting", Meeting),
+        ("campaign.yaml: report.meeting.chaired_by, .secretary", Person),
+        ("campaign.yaml: report.meeting.attendees[]", Attendee),
         ("indicators.yaml", Catalogue),
         ("indicators.yaml: sections[]", Section),
         ("indicators.yaml: sections[].indicators[]", Indicator),

@@ -94,11 +94,13 @@ def test_rendered_report_reads_back(sample: Path) -> None:
     first = result.ranking.standings[0]
     assert first.name in paragraphs and f"{first.shown:.2f}".replace(".", ",") in " ".join(paragraphs)
     flag = [s.name for s in result.ranking.standings if s.award == "flag"]
-    assert any(all(name in p for name in flag) and "Cờ thi đua của Chính phủ" in p for p in paragraphs)
+    assert any(all(f"tỉnh {name}" in p for name in flag) and "tặng Cờ thi đua" in p for p in paragraphs)
     proposal_text = texts(proposal.docx)
     assert "TỜ TRÌNH" in proposal_text and "Số: 16/TTr-UBND" in proposal_text
+    assert all(any(p.startswith(f"- Ủy ban nhân dân tỉnh {name}: ") for p in proposal_text) for name in flag)
     minutes = " ".join(texts(rendered["bien-ban-hop-binh-xet.docx"].docx))
-    assert "BIÊN BẢN" in minutes and "Long An, Tiền Giang, Bến Tre" in minutes and "Cà Mau." in minutes
+    assert "BIÊN BẢN" in minutes and "Vào lúc 08 giờ 00 phút, ngày 12 tháng 01 năm 2024" in minutes
+    assert "- Tỉnh Long An: Lê Văn C, Phó Chủ tịch Ủy ban nhân dân tỉnh Long An." in minutes
     assert result.ranking.standings[0].name in minutes
 
 
@@ -117,13 +119,13 @@ def test_decree_30_layout(sample: Path) -> None:
     assert doc.styles["Normal"].font.name == "Times New Roman" and doc.styles["Normal"].font.size == Pt(14)
     assert section.different_first_page_header_footer
     assert "PAGE" in section.header._element.xml and "PAGE" not in section.first_page_header._element.xml
-    left, right = doc.tables[0].rows[0].cells
-    motto = right.paragraphs[0].runs[0]
-    assert motto.text == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" and motto.bold
-    assert any(p.text == "ỦY BAN NHÂN DÂN TỈNH SÓC TRĂNG" and p.runs[0].bold for p in left.paragraphs)
-    assert sum("w:pBdr" in p._p.xml for p in left.paragraphs + right.paragraphs) == 2  # the two short rules
-    date_line = next(p for p in right.paragraphs if p.text.startswith("Sóc Trăng, ngày"))
-    assert date_line.runs[0].italic
+    (issuer, motto), (number_cell, date_cell) = (row.cells for row in doc.tables[0].rows)
+    assert motto.paragraphs[0].text == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" and motto.paragraphs[0].runs[0].bold
+    first = issuer.paragraphs[0]  # level with the motto: no empty paragraph above the issuer
+    assert first.text == "ỦY BAN NHÂN DÂN\nTỈNH SÓC TRĂNG" and first.runs[0].bold
+    assert sum("w:pBdr" in p._p.xml for p in issuer.paragraphs + motto.paragraphs) == 2  # the two short rules
+    assert number_cell.text == "Số: 15/BC-UBND"  # «Số:» on the row of the place-and-date line
+    assert date_cell.text == "Sóc Trăng, ngày 27 tháng 3 năm 2024" and date_cell.paragraphs[0].runs[0].italic
     signature = doc.tables[1].rows[0].cells[0].paragraphs[0].runs[0]
     assert signature.text == "Nơi nhận:" and signature.bold and signature.italic and signature.font.size == Pt(12)
     assert b"image" in (done.docx.read_bytes())  # the chart

@@ -361,16 +361,6 @@ def spread(sample: Sample, centre: float, whole: bool, low: float = 0.8, high: f
     return float(round(x)) if whole else round(x, 2)
 
 
-def words_of(rows: Sequence[Row], noun: str, limit: int = 4) -> str:
-    """«An Giang, Kiên Giang và Bến Tre»; more than ``limit`` names end with «…»."""
-    from ..vnformat import join
-
-    names = [r.name for r in rows]
-    if len(names) > limit:
-        return ", ".join(names[:limit]) + ", …"
-    return join(names)
-
-
 # ------------------------------------------------------------------ parameters, described
 
 

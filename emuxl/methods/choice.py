@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 from pydantic import model_validator
 
+from ..vnformat import join
 from .base import (
     Cluster,
     Example,
@@ -23,8 +24,8 @@ from .base import (
     missing,
     param,
     pts,
-    words_of,
 )
+from .writeup import members, predicate, reached, sentence, subject
 
 YES, NO = "Đạt", "Không đạt"
 
@@ -59,14 +60,25 @@ def _yesno_formula(refs: Refs, p: YesNoParams, points: float) -> str:
 
 
 def _yesno_sentence(facts: Facts[YesNoParams]) -> Writeup:
-    done = [r for r in facts.rows if same_text(r.values.get("done"), YES)]
-    missed = [r for r in facts.rows if r not in done]
+    """«12/12 tỉnh đều ký kết …», or how many did and which did not («chưa đạt: Trà Vinh»)."""
+    answered = [r for r in facts.returned if r.values.get("done") not in (None, "")]
+    done = [r.name for r in answered if same_text(r.values.get("done"), YES)]
+    missed = [r.name for r in answered if r.name not in done]
+    lacking = [r.name for r in facts.rows if r not in answered]
     n = len(facts.rows)
-    if not missed:
-        text = f"{facts.heading}: {n}/{n} {facts.noun} đều đạt"
+    did = predicate(facts.title)
+    if did:
+        text = reached(len(done), n, facts.noun, did)
     else:
-        text = f"{facts.heading}: {len(done)}/{n} {facts.noun} đạt; chưa đạt: {words_of(missed, facts.noun, 6)}"
-    return Writeup(text + ".", {"done": len(done), "not_done": [r.name for r in missed]})
+        text = f"{subject(facts)}: " + reached(len(done), n, facts.noun, "đạt")
+    text = text[:1].upper() + text[1:]
+    if len(missed) == 1:
+        text += f"; riêng {missed[0]} chưa đạt"
+    elif missed:
+        text += f"; {len(missed)} {facts.noun} chưa đạt là {members(missed, facts.noun)}"
+    if lacking:
+        text += f"; {members(lacking, facts.noun)} chưa có số liệu"
+    return sentence(text, {"done": len(done), "not_done": missed, "missing": lacking})
 
 
 YESNO_METHOD: Method[YesNoParams] = Method(
@@ -145,15 +157,22 @@ def _level_formula(refs: Refs, p: LevelParams, points: float) -> str:
 
 
 def _level_sentence(facts: Facts[LevelParams]) -> Writeup:
+    """How many members reached each level, naming those at the best one reached when they are few."""
     counts = []
     for name in facts.params.levels:
-        k = sum(1 for r in facts.rows if same_text(r.values.get("level"), name))
-        if k:
-            counts.append((name, k))
+        who = [r.name for r in facts.rows if same_text(r.values.get("level"), name)]
+        if who:
+            counts.append((name, who))
     if not counts:
-        return Writeup(f"{facts.heading}: chưa có kết quả xếp loại của {facts.noun} nào.")
-    listed = "; ".join(f"{k} {facts.noun} «{name}»" for name, k in counts)
-    return Writeup(f"{facts.heading}: {listed}.", {"levels": dict(counts)})
+        return Writeup(f"{subject(facts)}: chưa có kết quả xếp loại của {facts.noun} nào.", {"levels": {}})
+    parts = []
+    for i, (name, who) in enumerate(counts):
+        part = f"{len(who)} {facts.noun}" + (" được xếp loại" if i == 0 else "") + f" “{name}”"
+        if i == 0 and len(who) <= 4 and len(counts) > 1:
+            part += f" ({join(who)})"
+        parts.append(part)
+    text = f"{subject(facts)}: có {join(parts)}"
+    return sentence(text, {"levels": {name: len(who) for name, who in counts}})
 
 
 def _level_example(sample: Sample, p: LevelParams) -> dict[str, Value]:

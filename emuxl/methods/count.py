@@ -28,6 +28,7 @@ from .base import (
     pts,
     typical,
 )
+from .writeup import no_data, reached, sentence, subject
 
 
 class CountParams(Params):
@@ -104,31 +105,43 @@ def _example(role: Role) -> Callable[[Sample, CountParams], dict[str, Value]]:
 
 
 def _count_sentence(facts: Facts[CountParams]) -> Writeup:
+    """«Nhà tình nghĩa …: toàn Cụm có 1.954 căn; nhiều nhất là Tiền Giang (218 căn) …»."""
     counted = sorted(
         ((r.name, x) for r in facts.returned if (x := num(r.values.get("count"))) is not None), key=lambda t: -t[1]
     )
     if not counted:
-        return Writeup(f"{facts.heading}: chưa có số liệu của {facts.noun} nào.")
+        return no_data(facts)
+    unit = facts.unit.strip() or "lần"
     total = sum(x for _n, x in counted)
-    text = f"{facts.heading}: toàn Cụm {amount(total, facts.unit or 'lần')}"
+    if facts.aggregate == "none":
+        text = f"{subject(facts)}: " + reached(
+            sum(1 for _n, x in counted if x > 0), len(facts.rows), facts.noun, f"có {unit}"
+        )
+    elif total:
+        text = f"{subject(facts)}: toàn Cụm có {amount(total, unit)}"
+    else:
+        text = f"{subject(facts)}: chưa có {facts.noun} nào có {unit}"
     leaders = [(n, x) for n, x in counted[:3] if x > 0]
     if leaders:
-        text += f"; nhiều nhất {join(f'{n} ({number(x)})' for n, x in leaders)}"
-    return Writeup(text + ".", {"total": total})
+        text += f"; nhiều nhất là {join(f'{n} ({amount(x, unit)})' for n, x in leaders)}"
+    return sentence(text, {"total": total})
 
 
 def _extra_sentence(role: Role) -> Callable[[Facts[CountParams]], Writeup]:
-    def sentence(facts: Facts[CountParams]) -> Writeup:
+    def sentence_of(facts: Facts[CountParams]) -> Writeup:
         hit = [r for r in facts.returned if r.points > 0]
         sign, verb = ("+", "được cộng điểm") if role == "bonus" else ("−", "bị trừ điểm")
         if not hit:
-            return Writeup(f"{facts.heading}: không có {facts.noun} nào {verb}.", {"members": []})
-        listed = join(f"{r.name} ({sign}{pts(r.points)})" for r in hit)
-        return Writeup(
-            f"{facts.heading}: {len(hit)} {facts.noun} {verb}: {listed}.", {"members": [r.name for r in hit]}
-        )
+            return sentence(f"{subject(facts)}: không có {facts.noun} nào {verb}", {"members": []})
+        by_points: dict[float, list[str]] = {}
+        for r in hit:
+            by_points.setdefault(r.points, []).append(r.name)
+        groups = sorted(by_points.items(), key=lambda g: -g[0])  # the most points first
+        listed = "; ".join(f"{join(names)} ({sign}{pts(points)} điểm)" for points, names in groups)
+        text = f"{subject(facts)}: có {len(hit)} {facts.noun} {verb} là {listed}"
+        return sentence(text, {"members": [r.name for r in hit]})
 
-    return sentence
+    return sentence_of
 
 
 def _count_method(

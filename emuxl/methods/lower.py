@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import model_validator
 
-from ..vnformat import number
+from ..vnformat import join, number
 from .base import (
     Cluster,
     Column,
@@ -30,8 +30,8 @@ from .base import (
     param,
     pts,
     typical,
-    words_of,
 )
+from .writeup import change_words, cluster_figure, cluster_kind, members, no_data, reached, sentence, subject
 
 PLAUSIBLE_CHANGE = (0.2, 5.0)  # this year / last year outside this, for counts of ten or more: check it
 COUNTS = Limits(low=0, high=1e9, whole=True)
@@ -128,33 +128,43 @@ def _lower_example(sample: Sample, p: LowerParams) -> dict[str, Value]:
 
 
 def _lower_sentence(facts: Facts[LowerParams]) -> Writeup:
+    """The cluster figure and its change in units («giảm 348 vụ so với năm 2016»), and how many reduced it."""
     p = facts.params
     pairs = [
         (r.name, a, num(r.values.get("previous")) if p.reference == "previous" else p.target)
         for r in facts.returned
         if (a := num(r.values.get("actual"))) is not None
     ]
-    usable = [(n, a, ref) for n, a, ref in pairs if ref is not None]
+    usable = [(name, a, ref) for name, a, ref in pairs if ref is not None]
     if not usable:
-        return Writeup(f"{facts.heading}: chưa có số liệu của {facts.noun} nào.")
-    fewer = [n for n, a, ref in usable if a < ref]
+        return no_data(facts)
     n = len(facts.rows)
+    lacking = [r.name for r in facts.rows if r.name not in {u[0] for u in usable}]
+    fewer = [name for name, a, ref in usable if a < ref]
+    higher = [name for name, a, ref in usable if a > ref]
     if p.reference == "target":
-        text = (
-            f"{facts.heading}: có {len(fewer)}/{n} {facts.noun} thấp hơn chỉ tiêu {amount(p.target or 0, facts.unit)}"
-        )
-        return Writeup(text + ".", {"reduced": len(fewer)})
-    now, before = sum(a for _n, a, _r in usable), sum(r for _n, _a, r in usable)
-    change = now - before
-    word = "giảm" if change < 0 else ("tăng" if change > 0 else "bằng")
-    text = f"{facts.heading} toàn Cụm {amount(now, facts.unit)}"
-    text += (
-        f", {word} {amount(abs(change), facts.unit)} so với năm {facts.year - 1}"
-        if change
-        else f", bằng năm {facts.year - 1}"
-    )
-    text += f"; có {len(fewer)}/{n} {facts.noun} giảm"
-    return Writeup(text + ".", {"total": now, "previous": before, "change": change, "reduced": len(fewer)})
+        goal = amount(p.target or 0, facts.unit)
+        text = f"{subject(facts)}: " + reached(len(fewer), n, facts.noun, f"thấp hơn chỉ tiêu {goal}")
+        if higher and len(higher) <= 3:
+            text += f"; {members(higher, facts.noun)} vượt chỉ tiêu"
+        return sentence(text, {"reduced": len(fewer), "above_target": higher, "missing": lacking})
+    kind = cluster_kind(facts)
+    year = facts.year - 1
+    figures: dict[str, Any] = {"reduced": len(fewer), "increased": higher, "missing": lacking, "kind": kind}
+    if kind == "none":
+        text = f"{subject(facts)}: " + reached(len(fewer), n, facts.noun, f"giảm so với năm {year}")
+    else:
+        now_values, before_values = [a for _n, a, _r in usable], [r for _n, _a, r in usable]
+        now, text = cluster_figure(facts, now_values, lacking, verb="là")  # a count of cases is not «reached»
+        before = sum(before_values) if kind == "sum" else sum(before_values) / len(before_values)
+        change = change_words(now, before, facts.unit, year, relative=False)
+        if kind == "sum" and now != before and before:
+            change = change.replace(" so với", f" ({number(abs(now - before) / before * 100)}%) so với", 1)
+        text += f", {change}; " + reached(len(fewer), n, facts.noun, "giảm")
+        figures |= {"total": now, "previous": before, "change": now - before}
+    if higher and len(higher) <= 3:
+        text += f"; {members(higher, facts.noun)} còn tăng"
+    return sentence(text, figures)
 
 
 LOWER_METHOD: Method[LowerParams] = Method(
@@ -260,6 +270,7 @@ def _accidents_example(sample: Sample, p: AccidentsParams) -> dict[str, Value]:
 
 
 def _accidents_sentence(facts: Facts[AccidentsParams]) -> Writeup:
+    """The cluster's change on cases, deaths and injuries, and the members that reduced all three, by name."""
     totals: dict[str, float] = {}
     all_three = []
     for r in facts.returned:
@@ -268,22 +279,29 @@ def _accidents_sentence(facts: Facts[AccidentsParams]) -> Writeup:
             continue
         nums = [v for v in got if v is not None]
         if all(nums[i] < nums[i + 1] for i in range(0, 6, 2)):
-            all_three.append(r)
+            all_three.append(r.name)
         for k, x in enumerate(ACCIDENT_INPUTS):
             totals[x.name] = totals.get(x.name, 0.0) + nums[k]
     if not totals:
-        return Writeup(f"{facts.heading}: chưa có số liệu của {facts.noun} nào.")
+        return no_data(facts)
     units = ("vụ", "người chết", "người bị thương")
     changes = [(totals[c] - totals[f"{c}_previous"], u) for (c, _l), u in zip(CRITERIA, units, strict=True)]
-    parts = [f"{'giảm' if d < 0 else 'tăng'} {number(abs(d))} {u}" if d else f"bằng về số {u}" for d, u in changes]
-    text = f"{facts.heading}: toàn Cụm {', '.join(parts)} so với năm {facts.year - 1}"
-    if all_three:
-        text += (
-            f"; {len(all_three)}/{len(facts.rows)} {facts.noun} giảm cả 3 mặt như: {words_of(all_three, facts.noun)}"
+    by_way: dict[str, list[str]] = {}
+    for d, u in changes:
+        by_way.setdefault("giảm" if d < 0 else "tăng" if d > 0 else "bằng", []).append(
+            f"{number(abs(d))} {u}" if d else f"số {u}"
         )
-    else:
-        text += f"; chưa có {facts.noun} nào giảm cả 3 mặt"
-    return Writeup(text + ".", {"all_three": [r.name for r in all_three], "changes": [d for d, _u in changes]})
+    said = [f"{way} {join(items)}" for way, items in by_way.items() if way != "bằng"]
+    same = by_way.get("bằng")
+    text = f"{subject(facts)}: toàn Cụm {', '.join(said)} so với năm {facts.year - 1}" if said else ""
+    if same:
+        text += (", " if text else f"{subject(facts)}: toàn Cụm ") + f"bằng năm {facts.year - 1} về {join(same)}"
+    n = len(facts.rows)
+    what = "giảm cả 3 mặt (số vụ, số người chết và số người bị thương)"
+    text += "; " + reached(len(all_three), n, facts.noun, what)
+    if all_three and len(all_three) < n:
+        text += f" là {members(all_three, facts.noun)}"
+    return sentence(text, {"all_three": all_three, "changes": [d for d, _u in changes]})
 
 
 ACCIDENTS_METHOD: Method[AccidentsParams] = Method(

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from ..vnformat import join
 from .base import Cluster, Example, Facts, Method, Params, Refs, Sample, Score, Value, Writeup, num, param, pts
+from .writeup import sentence, subject
 
 
 class PeerParams(Params):
@@ -60,15 +61,17 @@ def _describe(p: PeerParams, points: float, _unit: str) -> str:
 
 
 def _sentence(facts: Facts[PeerParams]) -> Writeup:
+    """The members' mean peer score out of the points, and the three rated highest."""
     scored = sorted(facts.rows, key=lambda r: -r.points)
     if not any(r.points for r in scored):
-        return Writeup(f"{facts.heading}: chưa có kết quả chấm chéo.")
+        return Writeup(f"{subject(facts)}: chưa có kết quả chấm chéo.", {"mean": None})
     mean = sum(r.points for r in scored) / len(scored)
-    top = join(f"{r.name} ({pts(r.points)})" for r in scored[:3])
+    top = join(f"{r.name} ({pts(r.points)} điểm)" for r in scored[:3])
     text = (
-        f"{facts.heading}: điểm chấm chéo bình quân {pts(mean)}/{pts(facts.points)} điểm; được đánh giá cao nhất: {top}"
+        f"{subject(facts)}: điểm chấm chéo bình quân của {len(scored)} {facts.noun} là "
+        f"{pts(mean)}/{pts(facts.points)} điểm; được đánh giá cao nhất là {top}"
     )
-    return Writeup(text + ".", {"mean": mean})
+    return sentence(text, {"mean": mean})
 
 
 PEER_METHOD: Method[PeerParams] = Method(

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from statistics import fmean
 from typing import Any
 
-from ..vnformat import join, number, percent
+from ..vnformat import join, number
 from .base import (
     MAX_AMOUNT,
     Cluster,
@@ -32,6 +31,18 @@ from .base import (
     pts,
     spread,
     typical,
+)
+from .writeup import (
+    change_words,
+    cluster_figure,
+    cluster_kind,
+    is_rate,
+    lower_first,
+    members,
+    no_data,
+    reached,
+    sentence,
+    subject,
 )
 
 PLAN = Input("plan", "Kế hoạch", "plan", limits=Limits(low=0, high=MAX_AMOUNT, above=True))
@@ -65,75 +76,80 @@ def example_plan(sample: Sample, _p: object) -> dict[str, Value]:
 
 
 def plan_writeup(facts: Facts[Any]) -> Writeup:
-    """The seeds' sentence: cluster figure, % of plan, change on last year, who reached the plan, who led."""
+    """The seeds' sentence: cluster figure, % of plan, change on last year, who reached the plan, who led.
+
+    «Thu ngân sách … toàn Cụm đạt 65.913 tỷ đồng, đạt 103,46% kế hoạch, tăng
+    31,15% so với năm 2016; có 10/12 tỉnh đạt và vượt kế hoạch, một số tỉnh vượt
+    cao như: An Giang (109,69%) …». A rate (%) is the plain mean of the members,
+    changes in percentage points, and its leaders are named with their rate;
+    without ``aggregate`` the sentence opens on who reached the plan.
+    """
     usable = [
-        (
-            r.name,
-            num(r.values.get("plan")) or 0.0,
-            num(r.values.get("actual")) or 0.0,
-            num(r.values.get("previous")),
-            ratio,
-        )
+        (r.name, num(r.values.get("plan")) or 0.0, num(r.values.get("actual")) or 0.0, num(r.values.get("previous")), q)
         for r in facts.returned
-        if (ratio := plan_ratio(r.values)) is not None
+        if (q := plan_ratio(r.values)) is not None
     ]
-    total_members = len(facts.rows)
+    n = len(facts.rows)
     if not usable:
-        return Writeup(f"{facts.heading}: chưa có số liệu của {facts.noun} nào.", {"members": total_members})
-    rate = facts.unit.strip() == "%"
-    kind = "mean" if rate and facts.aggregate != "none" else facts.aggregate
-    pcts = [(n, ratio * 100) for n, _p, _a, _prev, ratio in usable]
+        return no_data(facts)
+    rate, kind = is_rate(facts.unit), cluster_kind(facts)
+    lacking = [r.name for r in facts.rows if r.name not in {u[0] for u in usable}]
+    pcts = [(name, q * 100) for name, _p, _a, _prev, q in usable]
     above = sorted((x for x in pcts if x[1] > 100), key=lambda x: -x[1])
-    reached = sum(1 for *_x, ratio in usable if ratio >= 1)
+    count = sum(1 for *_x, q in usable if q >= 1)
     low, high = min(pcts, key=lambda x: x[1]), max(pcts, key=lambda x: x[1])
-
-    def cluster(xs: list[float]) -> float | None:
-        if kind == "none" or not xs:
-            return None
-        return sum(xs) if kind == "sum" else fmean(xs)
-
-    total = cluster([a for _n, _p, a, _prev, _r in usable])
-    total_plan = cluster([p for _n, p, _a, _prev, _r in usable])
-    previous = [prev for _n, _p, _a, prev, _r in usable if prev is not None]
-    total_prev = cluster(previous) if len(previous) == len(usable) else None
-    of_plan = total / total_plan * 100 if total is not None and total_plan else None
-    change = None
-    if total is not None and total_prev is not None:
-        change = total - total_prev if rate else ((total / total_prev - 1) * 100 if total_prev else None)
-    parts = [facts.heading]
-    if total is not None:
-        scope = "bình quân toàn Cụm" if kind == "mean" and "bình quân" not in facts.title.lower() else "toàn Cụm"
-        parts[0] += f" {scope} đạt {amount(total, facts.unit)}"
+    total = of_plan = change = None
+    text, change_text = "", ""
+    if kind != "none":
+        total, text = cluster_figure(facts, [a for _n, _p, a, _prev, _q in usable], lacking)
+        plans = [p for _n, p, _a, _prev, _q in usable]
+        total_plan = sum(plans) if kind == "sum" else sum(plans) / len(plans)
+        of_plan = total / total_plan * 100 if total_plan else None
         if of_plan is not None:
-            parts.append(f"đạt {percent(of_plan)} kế hoạch")
-        if change is not None:
-            word = "tăng" if change >= 0 else "giảm"
-            size = f"{number(abs(change))} điểm phần trăm" if rate else percent(abs(change))
-            parts.append(f"{word} {size} so với năm {facts.year - 1}")
-    sentence = ", ".join(parts) + ("; có" if total is not None else ": có")
-    sentence += f" {reached}/{total_members} {facts.noun} đạt và vượt kế hoạch"
-    if above:
-        listed = join(f"{n} ({percent(p)})" for n, p in above[:3])
-        sentence += f", một số {facts.noun} vượt cao như: {listed}"
-    elif len(pcts) > 1:
-        sentence += f"; cao nhất {high[0]} ({percent(high[1])}), thấp nhất {low[0]} ({percent(low[1])})"
+            text += f", đạt {share(of_plan)} kế hoạch"
+        previous = [prev for _n, _p, _a, prev, _q in usable if prev is not None]
+        if len(previous) == len(usable):
+            before = sum(previous) if kind == "sum" else sum(previous) / len(previous)
+            change = total - before if rate else ((total / before - 1) * 100 if before else None)
+            if facts.title.lower().startswith("giảm"):  # a reduction of a rate: give last year's, not a change of it
+                text += f" (năm {facts.year - 1}: {amount(before, facts.unit)})"
+            else:
+                change_text = change_words(total, before, facts.unit, facts.year - 1, relative=True)
+                text += f", {change_text}" if change_text else ""
+        text += "; " + reached(count, n, facts.noun, "đạt và vượt kế hoạch")
+    else:
+        text = f"Về {lower_first(subject(facts))}, " + reached(count, n, facts.noun, "đạt và vượt kế hoạch")
+    best = sorted(usable, key=lambda u: -u[2])[:3]
+    if rate:  # rates: the highest rates themselves
+        text += f", cao nhất là {join(f'{name} ({amount(a, facts.unit)})' for name, _p, a, _prev, _q in best)}"
+    elif above:
+        text += f", một số {facts.noun} vượt cao như: {join(f'{name} ({share(x)})' for name, x in above[:3])}"
+    else:
+        text += f"; cao nhất là {high[0]} ({share(high[1])} kế hoạch)"
+    if lacking and kind != "sum":
+        text += f"; {members(lacking, facts.noun)} chưa có số liệu"
     figures = {
+        "kind": kind,
         "total": total,
         "total_text": amount(total, facts.unit) if total is not None else "",
         "pct_of_plan": of_plan,
-        "pct_of_plan_text": percent(of_plan),
+        "pct_of_plan_text": share(of_plan) if of_plan is not None else "",
         "change": change,
-        "change_text": (f"{number(abs(change))} điểm phần trăm" if rate else percent(abs(change)))
-        if change is not None
-        else "",
+        "change_text": change_text,
         "change_in_points": rate,
-        "reached": reached,
-        "members": total_members,
-        "above_plan": [{"name": n, "pct": p, "pct_text": percent(p)} for n, p in above],
-        "lowest": {"name": low[0], "pct": low[1], "pct_text": percent(low[1])},
-        "highest": {"name": high[0], "pct": high[1], "pct_text": percent(high[1])},
+        "reached": count,
+        "members": n,
+        "above_plan": [{"name": name, "pct": x, "pct_text": share(x)} for name, x in above],
+        "lowest": {"name": low[0], "pct": low[1], "pct_text": share(low[1])},
+        "highest": {"name": high[0], "pct": high[1], "pct_text": share(high[1])},
+        "missing": lacking,
     }
-    return Writeup(sentence + ".", figures)
+    return sentence(text, figures)
+
+
+def share(pct_value: float) -> str:
+    """A percentage of plan as the seeds print it: 109,69%; 150%."""
+    return f"{number(pct_value)}%"
 
 
 # ---------------------------------------------------------------- plan
@@ -245,9 +261,11 @@ Edge cases: plan ≤ 0 → 0 points, issue `plan-not-positive`; r ≤ 0 (negativ
 growth) → 0; r below the floor → 0. Actual outside 20 %–500 % of plan is
 flagged as implausible (a warning; the value is used).
 
-Report: the cluster figure (`aggregate`: sum, or mean; a rate in % is always
-a mean and changes in percentage points), % of plan, change on last year,
-how many members reached the plan and the three furthest above it.""",
+Report: the cluster figure (`aggregate`: sum, or mean of the members that
+reported; a rate in % is always a mean and changes in percentage points), %
+of plan, change on last year, how many members reached the plan and the
+three furthest above it (for a rate: the three highest rates). Without
+`aggregate`, the sentence opens on who reached the plan.""",
     examples=(
         Example(
             PlanParams(base=0.9, bonus_per_pct=1, cap=50, floor_ratio=0.5),

@@ -32,6 +32,7 @@ from .base import (
     typical,
 )
 from .plan import SELF
+from .writeup import cluster_figure, cluster_kind, members, no_data, sentence, subject
 
 # ---------------------------------------------------------------- rank in cluster
 
@@ -111,20 +112,21 @@ def _rank_example(sample: Sample, p: RankParams) -> dict[str, Value]:
 
 
 def _rank_sentence(facts: Facts[RankParams]) -> Writeup:
+    """«FDI toàn Cụm đạt …; dẫn đầu Cụm là A (…), B (…) và C (…)»."""
     ranked = sorted(
         ((r.name, x) for r in facts.returned if (x := num(r.values.get("actual"))) is not None),
         key=lambda t: -t[1] if facts.params.higher_is_better else t[1],
     )
     if not ranked:
-        return Writeup(f"{facts.heading}: chưa có số liệu của {facts.noun} nào.")
+        return no_data(facts)
+    lacking = [r.name for r in facts.rows if r.name not in {n for n, _x in ranked}]
     leaders = join(f"{n} ({amount(x, facts.unit)})" for n, x in ranked[:3])
-    text = f"{facts.heading}: dẫn đầu Cụm là {leaders}"
-    if facts.aggregate != "none":
-        xs = [x for _n, x in ranked]
-        total = sum(xs) if facts.aggregate == "sum" and facts.unit.strip() != "%" else sum(xs) / len(xs)
-        scope = "toàn Cụm" if facts.aggregate == "sum" and facts.unit.strip() != "%" else "bình quân toàn Cụm"
-        text += f"; {scope} đạt {amount(total, facts.unit)}"
-    return Writeup(text + ".", {"leaders": [{"name": n, "value": x} for n, x in ranked[:3]]})
+    if cluster_kind(facts) != "none":
+        _total, text = cluster_figure(facts, [x for _n, x in ranked], lacking)
+        text += f"; dẫn đầu Cụm là {leaders}"
+    else:
+        text = f"{subject(facts)}: dẫn đầu Cụm là {leaders}"
+    return sentence(text, {"leaders": [{"name": n, "value": x} for n, x in ranked[:3]], "missing": lacking})
 
 
 RANK_METHOD: Method[RankParams] = Method(
@@ -237,24 +239,46 @@ def _national_describe(p: NationalParams, points: float, _unit: str) -> str:
 
 
 def _national_sentence(facts: Facts[NationalParams]) -> Writeup:
+    """Who is in the scoring bands, with their rank out of the national count («Đồng Tháp hạng 7/63»)."""
     p = facts.params
     ranked = sorted(
         ((r.name, int(x)) for r in facts.returned if (x := num(r.values.get("rank"))) is not None and 1 <= x <= p.of),
         key=lambda t: t[1],
     )
     if not ranked:
-        return Writeup(f"{facts.heading}: chưa có số liệu của {facts.noun} nào.")
-    top = p.bands[0]
-    first = [(n, k) for n, k in ranked if k * 100 <= top.top_pct * p.of]
-    shown = first or ranked[:3]
-    listed = join(f"{n} hạng {k}/{p.of}" for n, k in shown)
-    if first:
-        group = f"nhóm {number(top.top_pct)}% dẫn đầu cả nước"
-        text = f"{facts.heading}: {len(first)}/{len(facts.rows)} {facts.noun} thuộc {group} ({listed})"
+        return no_data(facts)
+    n = len(facts.rows)
+
+    def listed(group: list[tuple[str, int]]) -> str:
+        return members([f"{name} hạng {k}/{p.of}" for name, k in group], facts.noun, limit=4)
+
+    parts: list[str] = []
+    shown = 0
+    for i, band in enumerate(p.bands):
+        if band.share <= p.rest:
+            break  # bands that give no more than the rest are not worth naming
+        upper = band.top_pct * p.of
+        lower = p.bands[i - 1].top_pct * p.of if i else 0
+        group = [(name, k) for name, k in ranked if lower < k * 100 <= upper]
+        if not group:
+            continue
+        words = f"nhóm {number(band.top_pct)}% dẫn đầu cả nước"
+        count = f"{len(group)}/{n} {facts.noun}" if not parts else f"{len(group)} {facts.noun} khác"
+        if shown < 6:
+            parts.append(f"{count} thuộc {words} ({listed(group)})")
+            shown += len(group)
+        else:
+            parts.append(f"{count} thuộc {words}")
+    best = p.bands[0]
+    if parts:
+        text = f"{subject(facts)}: có " + "; ".join(parts)
     else:
-        text = f"{facts.heading}: xếp hạng cao nhất trong Cụm là {listed}"
-    text += f"; thấp nhất {ranked[-1][0]} hạng {ranked[-1][1]}/{p.of}" if len(ranked) > len(shown) else ""
-    return Writeup(text + ".", {"ranks": [{"name": n, "rank": k} for n, k in ranked], "of": p.of})
+        last = next((b for b in reversed(p.bands) if b.share > p.rest), best)
+        text = (
+            f"{subject(facts)}: chưa có {facts.noun} nào thuộc nhóm {number(last.top_pct)}% dẫn đầu cả nước; "
+            f"cao nhất là {listed(ranked[:1])}"
+        )
+    return sentence(text, {"ranks": [{"name": name, "rank": k} for name, k in ranked], "of": p.of})
 
 
 NATIONAL_METHOD: Method[NationalParams] = Method(
@@ -278,8 +302,8 @@ points = P·share of the first band with rank·100 ≤ top_pct·of, else P·rest
 Integer arithmetic on both sides, so the band edges are exact in Python and
 in spreadsheets. Rank outside 1..of or not whole → 0, issue `rank-out-of-range`.
 
-Report: the members in the first band with their rank out of `of`
-(«Đồng Tháp hạng 7/63»), else the best ranked.""",
+Report: the members of each band that scores above `rest`, with their rank
+out of `of` («Đồng Tháp hạng 7/63»); when none is in a band, the best ranked.""",
     examples=(
         Example(
             NationalParams(of=63, bands=[Band(top_pct=10, share=1), Band(top_pct=30, share=0.8)]),

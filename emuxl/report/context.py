@@ -1,7 +1,8 @@
 """The data context a report template sees: the year's results as names, figures and ready Vietnamese sentences.
 
 Built from the scorecards and standings of one ``Results``, the computation
-every output uses (documented in docs/report-context.md).
+every output uses (documented in docs/report-context.md). What the campaign
+does not say is a dotted line, and listed under ``blanks``.
 """
 
 from __future__ import annotations
@@ -10,14 +11,18 @@ import re
 from datetime import date
 from typing import Any
 
-from ..definitions import Indicator, Section
-from ..methods import Facts, Row
+from ..definitions import Campaign, Indicator, ReportInfo, Section
+from ..methods import Facts, Row, plan_ratio
+from ..methods.writeup import lower_first
 from ..ranking import AWARD_VI, FLAG, MERIT, Standing
 from ..results import Results
 from ..scoring import Scorecard
-from ..vnformat import fixed, join, long_date
+from ..vnformat import fixed, join, long_date, number
+from .minutes import minutes_context
+from .parts import DOTS, LINE, Blanks, called, formal_name, header, legal_basis, recipients, title
 
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+EMULATION_WORDS = ("thi đua", "khen thưởng")
 
 
 def _clean(value: Any) -> Any:
@@ -66,8 +71,8 @@ def ranking_row(standing: Standing, card: Scorecard, sections: list[Section]) ->
         "total": fixed(standing.shown),
         "total_value": standing.shown,
         "section_values": [fixed(card.sections.get(s.code, 0.0)) for s in sections],
-        "bonus": fixed(card.bonus),
-        "penalty": fixed(card.penalty),
+        "bonus": fixed(card.bonus) if card.bonus else "-",
+        "penalty": fixed(-card.penalty) if card.penalty else "-",
         "award": standing.award,
         "award_name": AWARD_VI.get(standing.award or "") or ("Biểu quyết" if standing.vote else ""),
         "justification": standing.justification,
@@ -76,76 +81,330 @@ def ranking_row(standing: Standing, card: Scorecard, sections: list[Section]) ->
     }
 
 
-def build_context(results: Results, today: date | None = None) -> dict[str, Any]:
-    """Everything a template sees (documented in docs/report-context.md)."""
-    campaign, ranking = results.campaign, results.ranking
+def emulation_section(campaign: Campaign) -> str | None:
+    """The catalogue section the emulation narrative and commendations go under, or None for a section of its own."""
     info = campaign.report
-    day = info.date or today or date.today()
-    names = {m.code: m.name for m in campaign.members}
-    noun = info.member_noun
-    sections = [  # every section, every indicator written up by its method
+    if info.emulation_section:
+        return info.emulation_section
+    for s in campaign.catalogue.sections:
+        if any(i.spec.role == "base" for i in s.indicators) and any(w in s.title.lower() for w in EMULATION_WORDS):
+            return s.code
+    return None
+
+
+def commendation_sentence(info: ReportInfo, noun: str, blanks: Blanks) -> str:
+    """The year's commendation figures: by the members, then by the State («106 Cờ thi đua của Chính phủ»)."""
+
+    def listed(counts: dict[str, int]) -> str:
+        return join(f"{number(n)} {award}" for award, n in counts.items())
+
+    given = info.commendations
+    parts = []
+    if given.provincial:
+        parts.append(
+            f"Kết quả khen thưởng cấp tỉnh, Ủy ban nhân dân các {noun} trong Cụm đã khen thưởng "
+            f"{listed(given.provincial)}"
+        )
+    if given.state:
+        parts.append(f"khen thưởng cấp Nhà nước, toàn Cụm có {listed(given.state)}")
+    if not parts:
+        blanks.fill(None, "report.commendations", "commendation figures (section II, emulation work)")
+        return f"Kết quả khen thưởng cấp tỉnh, Ủy ban nhân dân các {noun} trong Cụm đã khen thưởng {LINE}"
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:] + "."
+
+
+def _sections(results: Results, noun: str, blanks: Blanks) -> list[dict[str, Any]]:
+    """Section II: every catalogue section with its indicators written up, and the emulation work."""
+    campaign = results.campaign
+    info = campaign.report
+    emulation = [
+        blanks.fill(info.emulation, "report.emulation", "emulation movements and commendation work (section II)", LINE),
+        commendation_sentence(info, noun, blanks),
+    ]
+    home = emulation_section(campaign)
+    out = [
         {
             "number": n,
             "code": s.code,
             "title": s.title,
             "indicators": [indicator_context(i, results, noun) for i in s.indicators],
+            "paragraphs": emulation if s.code == home else [],
         }
         for n, s in enumerate(campaign.catalogue.sections, 1)
     ]
-    base_sections = [s for s in campaign.catalogue.sections if any(i.spec.role == "base" for i in s.indicators)]
-    rows = [ranking_row(s, results.cards[s.member], base_sections) for s in ranking.standings]
+    if home is None:
+        out.append(
+            {
+                "number": len(out) + 1,
+                "code": "",
+                "title": "Công tác thi đua, khen thưởng",
+                "indicators": [],
+                "paragraphs": emulation,
+            }
+        )
+    return out
+
+
+def _led(results: Results, code: str, base_sections: list[Section]) -> tuple[list[str], list[str]]:
+    """The sections a member has the best subtotal of, and the plan indicators it has the best ratio of."""
+    cards = results.cards
+    sections = [
+        s.title
+        for s in base_sections
+        if cards[code].sections.get(s.code) is not None
+        and cards[code].sections.get(s.code) == max(c.sections.get(s.code, 0.0) for c in cards.values())
+    ]
+    indicators = []
+    for ind in results.campaign.catalogue.indicators:
+        if not ind.spec.uses_plan:
+            continue
+        ratios = {m: plan_ratio(results.inputs.get(m, {}).get(ind.code, {})) for m in cards}
+        mine = ratios.get(code)
+        if mine is not None and mine >= 1 and mine == max(r for r in ratios.values() if r is not None):
+            indicators.append(ind.title)
+    return sections, indicators
+
+
+def _justification(results: Results, standing: Standing, base_sections: list[Section]) -> str:
+    """Why a member is proposed, in the proposal's words: rank, total, what it led, targets reached."""
+    campaign = results.campaign
+    n = len(campaign.members)
+    card = results.cards[standing.member]
+    head = (
+        f"dẫn đầu {campaign.cluster} năm {campaign.year} với tổng số {fixed(standing.shown)} điểm"
+        if standing.rank == 1
+        else f"xếp thứ {standing.rank}/{n} của {campaign.cluster} năm {campaign.year} "
+        f"với tổng số {fixed(standing.shown)} điểm"
+    )
+    sections, indicators = _led(results, standing.member, base_sections)
+    parts = [head]
+    if sections:
+        parts.append("dẫn đầu Cụm ở " + join(f"phần “{t}”" for t in sections))
+    if indicators:
+        shown = [lower_first(t) for t in indicators[:3]]
+        more = f" và {len(indicators) - 3} chỉ tiêu khác" if len(indicators) > 3 else ""
+        parts.append("đạt tỷ lệ so với kế hoạch cao nhất Cụm về " + ", ".join(shown) + more)
+    planned = sum(1 for i in campaign.catalogue.indicators if i.spec.uses_plan)
+    if planned:
+        parts.append(f"{card.above_plan}/{planned} chỉ tiêu đạt và vượt kế hoạch")
+    return "; ".join(parts)
+
+
+def _proposals(results: Results, rows: list[dict[str, Any]], base_sections: list[Section]) -> dict[str, Any]:
+    """Who is proposed for which award, by formal name, with the proposal's justification of each.
+
+    A place left to a vote (members tied across the quota) is a dotted line to
+    fill in with the meeting's result; members not proposed are not mentioned.
+    """
+    campaign, ranking = results.campaign, results.ranking
+    noun = campaign.report.member_noun
     by_code = {r["code"]: r for r in rows}
-    proposals = {
-        award: [
-            {"name": by_code[c]["name"], "total": by_code[c]["total"], "justification": by_code[c]["justification"]}
+    quota = {FLAG: ranking.flag_quota, MERIT: ranking.merit_quota}
+    out: dict[str, Any] = {}
+    for award in (FLAG, MERIT):
+        out[award] = [
+            {
+                "code": c,
+                "name": by_code[c]["name"],
+                "formal_name": formal_name(by_code[c]["name"], noun),
+                "total": by_code[c]["total"],
+                "justification": _justification(results, ranking.of(c), base_sections),
+            }
             for c in ranking.proposed[award]
         ]
-        for award in (FLAG, MERIT)
-    }
-    top = rows[0] if rows else None
-    ranking_sentence = (
-        f"Kết quả chấm điểm, {top['name']} dẫn đầu Cụm với {top['total']} điểm; "
-        f"các thành viên xếp hạng theo bảng tổng hợp kèm theo."
-        if top
-        else ""
+        if any(s.vote and AWARD_VI[award] in s.justification for s in ranking.standings):
+            for _ in range(quota[award] - len(out[award])):
+                out[award].append(
+                    {
+                        "code": "",
+                        "name": DOTS,
+                        "formal_name": DOTS,
+                        "total": "",
+                        "justification": "theo kết quả biểu quyết của Cụm (các thành viên đồng hạng)",
+                    }
+                )
+    return out
+
+
+def _proposal_document(results: Results, proposals: dict[str, Any], to: str) -> dict[str, Any]:
+    """The proposal's own sentences: who submits it, the groups of members proposed, what is enclosed."""
+    campaign = results.campaign
+    noun, year = campaign.report.member_noun, campaign.year
+    chair = formal_name(campaign.member(campaign.chair).name, noun)
+    meeting = campaign.report.meeting.date
+    minutes = f" (Biên bản họp bình xét {long_date(meeting)})" if meeting else ""
+    groups = [
+        {"heading": f"{n}. {AWARD_VI[award]} ({len(proposals[award])} {noun}):", "members": proposals[award]}
+        for n, award in enumerate([a for a in (FLAG, MERIT) if proposals[a]], 1)
+    ]
+    who = {FLAG: "Chính phủ", MERIT: "Thủ tướng Chính phủ"}
+    what = {FLAG: "Chính phủ tặng Cờ thi đua", MERIT: "Thủ tướng Chính phủ tặng Bằng khen"}
+    givers = [who[a] for a in (FLAG, MERIT) if proposals[a]] or ["cấp có thẩm quyền"]
+    awards = [what[a] for a in (FLAG, MERIT) if proposals[a]]
+    intro = (
+        f"Căn cứ kết quả chấm điểm, bình xét thi đua năm {year} của {campaign.cluster}{minutes}, {chair} "
+        f"(Cụm trưởng năm {year}) kính trình {to} xem xét, đề nghị {' và '.join(awards) or 'khen thưởng'} "
+        f"cho các {noun} có thành tích xuất sắc trong thực hiện giao ước thi đua năm {year}, cụ thể như sau:"
     )
-    flag_names = join(p["name"] for p in proposals[FLAG])
-    merit_names = join(p["name"] for p in proposals[MERIT])
-    proposal_sentence = ""
-    if flag_names:
-        proposal_sentence += f"Cụm thống nhất đề nghị tặng Cờ thi đua của Chính phủ cho {flag_names}"
-    if merit_names:
-        lead = "; " if proposal_sentence else "Cụm thống nhất đề nghị "
-        proposal_sentence += f"{lead}tặng Bằng khen của Thủ tướng Chính phủ cho {merit_names}"
+    return {
+        "intro": intro,
+        "groups": groups,
+        "enclosed": f"(Kèm theo Biên bản họp bình xét và Báo cáo tổng kết giao ước thi đua năm {year} của Cụm.)",
+        "closing": f"{chair} kính trình {to} xem xét, trình {', '.join(givers)} quyết định./.",
+    }
+
+
+def _ranking_sentence(rows: list[dict[str, Any]], noun: str, year: int) -> str:
+    """«Kết quả chấm điểm, xếp hạng năm 2023: tỉnh Cà Mau dẫn đầu Cụm với 893,52 điểm; thứ hai …»."""
+    if not rows:
+        return ""
+    words = ("thứ hai", "thứ ba")
+    first = rows[0]
+    if sum(1 for r in rows if r["rank"] == first["rank"]) > 1:
+        tied = join(called(r["name"], noun) for r in rows if r["rank"] == first["rank"])
+        text = f"Kết quả chấm điểm, xếp hạng năm {year}: {tied} đồng hạng nhất với {first['total']} điểm"
+    else:
+        text = (
+            f"Kết quả chấm điểm, xếp hạng năm {year}: {called(first['name'], noun)} "
+            f"dẫn đầu Cụm với {first['total']} điểm"
+        )
+        for word, r in zip(words, rows[1:3], strict=False):
+            text += f"; {word} là {called(r['name'], noun)} ({r['total']} điểm)"
+    return text + "."
+
+
+def _proposal_sentence(proposals: dict[str, Any], noun: str) -> str:
+    """«Cụm thống nhất đề nghị Chính phủ tặng Cờ thi đua cho …; đề nghị Thủ tướng Chính phủ tặng Bằng khen cho …»."""
+    flag = join(called(p["name"], noun) for p in proposals[FLAG])
+    merit = join(called(p["name"], noun) for p in proposals[MERIT])
+    parts = []
+    if flag:
+        parts.append(f"đề nghị Chính phủ tặng Cờ thi đua cho {flag}")
+    if merit:
+        parts.append(f"đề nghị Thủ tướng Chính phủ tặng Bằng khen cho {merit}")
+    return ("Cụm thống nhất " + "; ".join(parts) + ".") if parts else ""
+
+
+def build_context(results: Results, today: date | None = None) -> dict[str, Any]:
+    """Everything a template sees (documented in docs/report-context.md)."""
+    campaign, ranking = results.campaign, results.ranking
+    info = campaign.report
+    blanks = Blanks()
+    day = info.date or today or date.today()
+    names = {m.code: m.name for m in campaign.members}
+    noun = info.member_noun
+    base_sections = [s for s in campaign.catalogue.sections if any(i.spec.role == "base" for i in s.indicators)]
+    rows = [ranking_row(s, results.cards[s.member], base_sections) for s in ranking.standings]
+    proposals = _proposals(results, rows, base_sections)
     deputies = [names[d] for d in ranking.next_deputies]
     rotation_sentence = (
-        f"Thống nhất cử {names[ranking.next_chair]} làm Cụm trưởng"
-        + (f", {join(deputies)} làm Cụm phó" if deputies else "")
-        + f" năm {campaign.year + 1}."
+        f"Cụm thống nhất suy tôn {called(names[ranking.next_chair], noun)} làm Cụm trưởng"
+        + (f", {join(called(d, noun) for d in deputies)} làm Cụm phó" if deputies else "")
+        + f" {campaign.cluster} năm {campaign.year + 1}."
     )
+    place = blanks.fill(info.place, "report.place", "place in the date line", "……")
+    date_line = f"{place}, {long_date(day)}"
+    for key in ("number", "proposal_number", "minutes_number"):
+        value = getattr(info, key)
+        if not value.split("/")[0].strip():  # «      /BC-UBND»: the number is given when the document is issued
+            blanks.fill(None, f"report.{key}", f"document number ({value.strip()}), given when it is issued")
+    signature = {
+        "on_behalf": info.signatory.on_behalf,
+        "acting": info.signatory.acting or "",
+        "title": info.signatory.title,
+        "name": blanks.fill(info.signatory.name, "report.signatory.name", "signatory's name (report, proposal)"),
+    }
+    award_words = {FLAG: "Cờ thi đua của Chính phủ", MERIT: "Bằng khen của Thủ tướng Chính phủ"}
+    proposed = [award_words[a] for a in (FLAG, MERIT) if proposals[a]] or list(award_words.values())
+    sections = _sections(results, noun, blanks)
+    documents: dict[str, Any] = {
+        "report": {
+            **header(info.issuer, info.issuer_parent),
+            "number": info.number,
+            "date_line": date_line,
+            "day": long_date(day),
+            "title": title(f"Tổng kết thực hiện giao ước thi đua năm {campaign.year} của {campaign.cluster}"),
+            "recipients": recipients(
+                info.recipients,
+                ["Ban Thi đua - Khen thưởng Trung ương", f"Ủy ban nhân dân các {noun} trong Cụm", "Lưu: VT"],
+                addressed=False,
+            ),
+        },
+        "proposal": {
+            **header(info.issuer, info.issuer_parent),
+            "number": info.proposal_number,
+            "date_line": date_line,
+            "title": title(
+                f"Về việc đề nghị tặng {' và '.join(proposed)} cho các {noun} thuộc {campaign.cluster} "
+                f"năm {campaign.year}"
+            ),
+            "to": info.proposal_to,
+            "day": long_date(day),
+            "recipients": recipients(
+                info.proposal_recipients, [f"Ủy ban nhân dân các {noun} trong Cụm", "Lưu: VT"], addressed=True
+            ),
+        },
+    }
     context = {
         "cluster": campaign.cluster,
         "year": campaign.year,
         "next_year": campaign.year + 1,
-        "members": [{"code": m.code, "name": m.name} for m in campaign.members],
+        "noun": noun,
+        "noun_title": noun[:1].upper() + noun[1:],
+        "members": [
+            {"code": m.code, "name": m.name, "formal_name": formal_name(m.name, noun)} for m in campaign.members
+        ],
         "chair": {"code": campaign.chair, "name": names[campaign.chair]},
         "deputies": [{"code": d, "name": names[d]} for d in campaign.deputies],
         "report": {
             **info.model_dump(mode="json", exclude={"date", "legal_basis"}),
             "date": day.isoformat(),
         },
-        "date_line": f"{info.place + ', ' if info.place else ''}{long_date(day)}",
-        "legal_basis": [*info.legal_basis, f"Giao ước thi đua năm {campaign.year} của {campaign.cluster}"],
+        "date_line": date_line,
+        "signature": signature,
+        "legal_basis": [
+            *(info.legal_basis if info.legal_basis is not None else legal_basis(day)),
+            f"Giao ước thi đua năm {campaign.year} của {campaign.cluster}",
+        ],
+        "documents": documents,
         "sections": sections,
-        "section_heads": [{"code": s.code, "title": s.title} for s in base_sections],
+        "section_heads": [
+            {
+                "code": s.code,
+                "title": s.title,
+                "points": number(sum(i.points for i in s.indicators if i.spec.role == "base")),
+            }
+            for s in base_sections
+        ],
+        "annex_note": "Ghi chú: "
+        + "; ".join(
+            f"phần {s.code} - {s.title} ({number(sum(i.points for i in s.indicators if i.spec.role == 'base'))} điểm)"
+            for s in base_sections
+        )
+        + ".",
         "ranking": rows,
         "proposals": proposals,
-        "ranking_sentence": ranking_sentence,
-        "proposal_sentence": proposal_sentence + ("." if proposal_sentence else ""),
+        "proposal": _proposal_document(results, proposals, info.proposal_to),
+        "ranking_sentence": _ranking_sentence(rows, noun, campaign.year),
+        "proposal_sentence": _proposal_sentence(proposals, noun),
         "rotation_sentence": rotation_sentence,
         "next_chair": {"code": ranking.next_chair, "name": names[ranking.next_chair]},
         "next_deputies": [{"code": d, "name": names[d]} for d in ranking.next_deputies],
         "notes": ranking.notes,
         "illustrative": campaign.illustrative,
+        "texts": {
+            key: blanks.fill(getattr(info, key), f"report.{key}", what, LINE)
+            for key, what in (
+                ("situation", "I. general situation (summary report)"),
+                ("assessment", "III. assessment (summary report)"),
+                ("tasks", "V. next year's tasks (summary report)"),
+                ("recommendations", "VI. recommendations (summary report)"),
+            )
+        },
     }
+    minutes = minutes_context(results, context, blanks)
+    documents["minutes"] = minutes["document"]
+    context["minutes"] = minutes
+    context["blanks"] = blanks.found
     return _clean(context)

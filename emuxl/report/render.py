@@ -23,6 +23,7 @@ from ..files import write_atomic
 from ..isolate import Failure, run_isolated
 from ..results import Results
 from .context import build_context
+from .layout import fit_tables
 
 MAX_SEQUENCE = 100_000  # the longest string or list an expression may build
 MAX_OUTPUT = 30 * 1024 * 1024  # bytes of document XML a template may produce
@@ -122,6 +123,7 @@ def _render_job(job: tuple[str, dict[str, Any], str]) -> str | None:
             tpl = DocxTemplate(template)
             full = {**context, "chart": InlineImage(tpl, str(_chart(context, Path(tmp))), width=Mm(150))}
             tpl.render(full, jinja_env=environment(), autoescape=True)
+            fit_tables(tpl.docx)  # widths from the content received: every table fits its page
             xml_size = len(tpl.docx.element.xml)
             if xml_size > MAX_OUTPUT:
                 return f"{template}: the rendered document is too large ({xml_size // 1024 // 1024} MB)"
