@@ -356,8 +356,11 @@ def typical(sample: Sample) -> tuple[float, bool]:
 
 
 def spread(sample: Sample, centre: float, whole: bool, low: float = 0.8, high: float = 1.2) -> float:
-    """A value around ``centre``: whole when the unit counts things, two decimals otherwise."""
+    """A value around ``centre``: whole when the unit counts things, two decimals otherwise; a share in %
+    (a centre of 50 % or more) never above 100 %."""
     x = centre * sample.rng.uniform(low, high)
+    if sample.unit.strip() == "%" and centre >= 50:
+        x = min(x, 100.0)
     return float(round(x)) if whole else round(x, 2)
 
 
