@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal, Self
+from typing import Any, Literal, Protocol, Self
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -25,6 +25,8 @@ from .methods import METHODS, Input, Limits, Method, Params
 
 CODE_PATTERN = r"^[A-Z][A-Z0-9_]*$"
 CAMPAIGN_FILE = "campaign.yaml"
+BOOK_FILE = "campaign.xlsx"  # campaign and catalogue as one workbook; when present, it is the definition
+SPREADSHEETS = (".xlsx", ".xlsm")
 
 
 class _Model(BaseModel):
@@ -289,9 +291,9 @@ class _Source:
         self.lines: dict[tuple[Any, ...], int] = {}
         self.problems: list[Problem] = []
         self.data: Any = None
-        if path.suffix.lower() in (".xlsx", ".xls", ".ods"):
+        if path.suffix.lower() in (".xls", ".ods"):
             self.problems.append(
-                Problem(self.name, "", "catalogues in spreadsheets are not supported yet; write it as YAML")
+                Problem(self.name, "", "only .xlsx workbooks are read; save it as «Excel Workbook (.xlsx)»")
             )
             return
         try:
@@ -340,11 +342,27 @@ class _Source:
                 pass
         self.problems.append(Problem(self.name, path, message, line))
 
+    def order(self, problem: Problem) -> int:
+        """Sort key of a problem: its line."""
+        return problem.line or 0
+
     def line(self, loc: tuple[Any, ...]) -> int | None:
         """The line of a key path, or of its nearest parent that has one."""
         while loc and loc not in self.lines:
             loc = loc[:-1]
         return self.lines.get(loc)
+
+
+class Source(Protocol):
+    """Where definitions come from (a YAML file, or the sheets of campaign.xlsx): data, and problems located in it."""
+
+    name: str
+    data: Any
+    problems: list[Problem]
+
+    def add(self, loc: tuple[Any, ...], message: str) -> None: ...
+
+    def order(self, problem: Problem) -> Any: ...
 
 
 _KINDS = {
@@ -393,7 +411,7 @@ def _fields(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     return list(model.model_fields)
 
 
-def _validate(src: _Source, model: type[BaseModel], data: Any, prefix: tuple[Any, ...] = ()) -> Any:
+def _validate(src: Source, model: type[BaseModel], data: Any, prefix: tuple[Any, ...] = ()) -> Any:
     try:
         return model.model_validate(data)
     except ValidationError as e:
@@ -403,7 +421,7 @@ def _validate(src: _Source, model: type[BaseModel], data: Any, prefix: tuple[Any
         return None
 
 
-def _check_text(src: _Source, data: Any, loc: tuple[Any, ...] = ()) -> None:
+def _check_text(src: Source, data: Any, loc: tuple[Any, ...] = ()) -> None:
     """Names and titles must be NFC and without stray whitespace."""
     if isinstance(data, dict):
         for k, v in data.items():
@@ -423,7 +441,7 @@ def _items(data: Any, key: str) -> list[tuple[int, dict[str, Any]]]:
     return [(i, x) for i, x in enumerate(value) if isinstance(x, dict)] if isinstance(value, list) else []
 
 
-def _check_catalogue(src: _Source, data: Any) -> None:
+def _check_catalogue(src: Source, data: Any) -> None:
     codes: dict[str, tuple[Any, ...]] = {}
     total, uncounted = 0.0, 0
     for si, section in _items(data, "sections"):
@@ -473,7 +491,7 @@ def _check_catalogue(src: _Source, data: Any) -> None:
         )
 
 
-def _check_campaign(src: _Source, data: Any) -> None:
+def _check_campaign(src: Source, data: Any) -> None:
     if not isinstance(data, dict):
         return
     codes: dict[str, int] = {}
@@ -505,7 +523,7 @@ def _check_campaign(src: _Source, data: Any) -> None:
         src.add(("awards",), f"{quota} awards for {len(codes)} members; lower the quotas")
 
 
-def _check_tie_break_sections(src: _Source, campaign: Any, catalogue: Any) -> None:
+def _check_tie_break_sections(src: Source, campaign: Any, catalogue: Any) -> None:
     sections = {s.get("code") for _, s in _items(catalogue, "sections")}
     rules: dict[str, Any] = (
         campaign["ranking"] if isinstance(campaign, dict) and isinstance(campaign.get("ranking"), dict) else {}
@@ -516,28 +534,43 @@ def _check_tie_break_sections(src: _Source, campaign: Any, catalogue: Any) -> No
             src.add(("ranking", "tie_break", i), f"no section '{key[8:]}' in the catalogue")
 
 
-def _by_line(p: Problem) -> int:
-    return p.line or 0
+def read_sources(folder: Path) -> tuple[Source, Source]:
+    """The campaign and catalogue sources of a folder: campaign.xlsx when present, else the YAML files."""
+    if (folder / BOOK_FILE).is_file():
+        from .campaign_book.read import read_book  # the workbook reader builds on this module's schema
+
+        return read_book(folder / BOOK_FILE)
+    if not (folder / CAMPAIGN_FILE).is_file():
+        raise CampaignNotFound(
+            f"{folder}: no {BOOK_FILE} or {CAMPAIGN_FILE} here; run 'emuxl init {folder}' to start a blank"
+            " campaign workbook (or add --sample tay-nam-bo-2023 for a filled example)"
+        )
+    camp = _Source(folder / CAMPAIGN_FILE)
+    name = camp.data.get("indicators", "indicators.yaml") if isinstance(camp.data, dict) else "indicators.yaml"
+    path = folder / (name if isinstance(name, str) else "indicators.yaml")
+    if path.suffix.lower() in SPREADSHEETS and path.is_file():
+        from .campaign_book.read import read_book
+
+        return camp, read_book(path, catalogue_only=True)[1]
+    return camp, _Source(path)
 
 
 def load_campaign(folder: Path | str = ".") -> Campaign:
-    """Load and validate a campaign folder; raise DefinitionsError with every problem found."""
+    """Load and validate a campaign folder (campaign.xlsx, or campaign.yaml and its catalogue).
+
+    Raise DefinitionsError with every problem found, each located by file and
+    line, or by sheet and cell.
+    """
     folder = Path(folder)
-    if not (folder / CAMPAIGN_FILE).is_file():
-        raise CampaignNotFound(
-            f"{folder}: no {CAMPAIGN_FILE} here; run 'emuxl init {folder} --sample tay-nam-bo-2023' to start one"
-        )
-    camp = _Source(folder / CAMPAIGN_FILE)
+    camp, cat = read_sources(folder)
     meta = _validate(camp, CampaignFile, camp.data) if not camp.problems else None
     _check_campaign(camp, camp.data)
     _check_text(camp, camp.data)
-    name = camp.data.get("indicators", "indicators.yaml") if isinstance(camp.data, dict) else "indicators.yaml"
-    cat = _Source(folder / (name if isinstance(name, str) else "indicators.yaml"))
     catalogue = _validate(cat, Catalogue, cat.data) if not cat.problems else None
     _check_catalogue(cat, cat.data)
     _check_text(cat, cat.data)
     _check_tie_break_sections(camp, camp.data, cat.data)
-    problems = sorted(camp.problems, key=_by_line) + sorted(cat.problems, key=_by_line)
+    problems = sorted(camp.problems, key=camp.order) + sorted(cat.problems, key=cat.order)
     if problems or meta is None or catalogue is None:
         raise DefinitionsError(problems)
     return Campaign(**dict(meta), catalogue=catalogue, folder=folder.resolve())
