@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -291,12 +292,13 @@ def test_cluster_sheet_mistakes_are_located(tmp_path: Path) -> None:
 
 
 def test_rows_inserted_and_columns_moved_change_nothing(tmp_path: Path) -> None:
-    """Rows are found by key and columns by header: inserted rows and reordered columns read the same campaign."""
+    """Rows are found by key (or label) and columns by header: inserted rows, moved columns, the same campaign."""
     folder = book(tmp_path)
     expected = load_campaign(folder)
 
     def change(wb: Any) -> None:
         wb[CLUSTER_SHEET].insert_rows(8, 2)
+        wb[CLUSTER_SHEET].delete_cols(4)  # without «Khóa», rows are found by their label
         wb[MEMBERS_SHEET].insert_rows(6)
         ws = wb[INDICATORS_SHEET]
         ws.insert_rows(10)
@@ -400,3 +402,16 @@ def test_campaign_workbook_prints_and_rows_fit(tmp_path: Path, sample: str | Non
     for ws in openpyxl.load_workbook(tmp_path / "c" / "campaign.xlsx").worksheets:
         _printable(ws)
         _rows_fit(ws)
+
+
+def test_guide_shows_real_pictures_and_every_step() -> None:
+    """docs/huong-dan.md links pictures that exist and are small, and walks through every command of the cycle."""
+    docs = Path(__file__).resolve().parent.parent / "docs"
+    guide = (docs / "huong-dan.md").read_text(encoding="utf-8")
+    pictures = re.findall(r"\]\((pictures/[^)]+\.png)\)", guide)
+    assert len(pictures) >= 8
+    for name in pictures:
+        assert (docs / name).stat().st_size <= 150_000, name
+    for command in ("init", "check", "trial", "forms", "collect", "status", "accept", "adjust", "rank", "report"):
+        assert f"emuxl {command}" in guide, command
+    assert "py -m venv .venv" in guide

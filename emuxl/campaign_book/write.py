@@ -45,6 +45,7 @@ from .notation import NULL_WORD, Codec
 TITLE_ROW, NOTE_ROW, HEADER_ROW, FIRST_ROW = 0, 1, 2, 3  # every sheet: title, a note, the header, then data
 ROOM = 1000  # rows of a table sheet that get validation and formats beyond the data
 EMPTY_ROWS = 15  # ruled empty rows of a blank table sheet
+PORTRAIT_WIDTH = 95  # characters of columns that print on A4 portrait at a readable size
 YELLOW = "#FFF2CC"  # a required cell still empty
 KEY_GREY = "#808080"
 METHOD_LIST = "DS_PhuongPhap"  # defined names the drop-downs use
@@ -68,7 +69,7 @@ class _Formats:
         self.text = wb.add_format({"border": 1, "text_wrap": True, "valign": "top", "num_format": "@"})
         self.number = wb.add_format({"border": 1, "valign": "top", "align": "left", "num_format": "General"})
         self.date = wb.add_format({"border": 1, "valign": "top", "align": "left", "num_format": "dd/mm/yyyy"})
-        self.hint = wb.add_format({"border": 1, "text_wrap": True, "valign": "top", "italic": True, "font_size": 10})
+        self.hint = wb.add_format({"border": 1, "text_wrap": True, "valign": "top", "italic": True})
         self.key = wb.add_format({"font_size": 9, "font_color": KEY_GREY, "valign": "top", "border": 1})
         self.column_text = wb.add_format({"text_wrap": True, "valign": "top", "num_format": "@"})
         self.column_number = wb.add_format({"valign": "top", "align": "left"})
@@ -296,7 +297,10 @@ def _write_table(
         if rule:
             ws.data_validation(FIRST_ROW, col, last, col, rule)
     ws.freeze_panes(FIRST_ROW, keys)
-    set_print(ws, title[:1] + title[1:].lower(), widths, repeat_rows=(HEADER_ROW, HEADER_ROW), keys=keys)
+    landscape = sum(widths) > PORTRAIT_WIDTH
+    set_print(
+        ws, title[:1] + title[1:].lower(), widths, landscape=landscape, repeat_rows=(HEADER_ROW, HEADER_ROW), keys=keys
+    )
     return ws
 
 
