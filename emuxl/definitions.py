@@ -283,7 +283,7 @@ def _dotted(loc: tuple[Any, ...]) -> str:
     return out
 
 
-class _Source:
+class _YamlSource:
     """A YAML file's data and the line of every key path in it."""
 
     def __init__(self, path: Path):
@@ -353,7 +353,7 @@ class _Source:
         return self.lines.get(loc)
 
 
-class Source(Protocol):
+class _Source(Protocol):
     """Where definitions come from (a YAML file, or the sheets of campaign.xlsx): data, and problems located in it."""
 
     name: str
@@ -411,7 +411,7 @@ def _fields(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     return list(model.model_fields)
 
 
-def _validate(src: Source, model: type[BaseModel], data: Any, prefix: tuple[Any, ...] = ()) -> Any:
+def _validate(src: _Source, model: type[BaseModel], data: Any, prefix: tuple[Any, ...] = ()) -> Any:
     try:
         return model.model_validate(data)
     except ValidationError as e:
@@ -421,7 +421,7 @@ def _validate(src: Source, model: type[BaseModel], data: Any, prefix: tuple[Any,
         return None
 
 
-def _check_text(src: Source, data: Any, loc: tuple[Any, ...] = ()) -> None:
+def _check_text(src: _Source, data: Any, loc: tuple[Any, ...] = ()) -> None:
     """Names and titles must be NFC and without stray whitespace."""
     if isinstance(data, dict):
         for k, v in data.items():
@@ -441,7 +441,7 @@ def _items(data: Any, key: str) -> list[tuple[int, dict[str, Any]]]:
     return [(i, x) for i, x in enumerate(value) if isinstance(x, dict)] if isinstance(value, list) else []
 
 
-def _check_catalogue(src: Source, data: Any) -> None:
+def _check_catalogue(src: _Source, data: Any) -> None:
     codes: dict[str, tuple[Any, ...]] = {}
     total, uncounted = 0.0, 0
     for si, section in _items(data, "sections"):
@@ -458,6 +458,11 @@ def _check_catalogue(src: Source, data: Any) -> None:
             if method is None and isinstance(name, str):
                 near = difflib.get_close_matches(name, list(METHODS), n=1)
                 hint = f"did you mean '{near[0]}'? " if near else ""
+                titles = {m.title.casefold(): m.name for m in METHODS.values()}  # «kế hoạch» means plan
+                said = difflib.get_close_matches(name.casefold(), list(titles), n=1, cutoff=0.5)
+                said = said or [t for t in titles if name.casefold() in t][:1]
+                if not near and said:
+                    hint = f"did you mean '{titles[said[0]]}' ({METHODS[titles[said[0]]].title})? "
                 src.add(
                     loc + ("method",),
                     f"unknown scoring method '{ind['method']}'; {hint}use one of: {', '.join(METHODS)}",
@@ -491,7 +496,7 @@ def _check_catalogue(src: Source, data: Any) -> None:
         )
 
 
-def _check_campaign(src: Source, data: Any) -> None:
+def _check_campaign(src: _Source, data: Any) -> None:
     if not isinstance(data, dict):
         return
     codes: dict[str, int] = {}
@@ -523,7 +528,7 @@ def _check_campaign(src: Source, data: Any) -> None:
         src.add(("awards",), f"{quota} awards for {len(codes)} members; lower the quotas")
 
 
-def _check_tie_break_sections(src: Source, campaign: Any, catalogue: Any) -> None:
+def _check_tie_break_sections(src: _Source, campaign: Any, catalogue: Any) -> None:
     sections = {s.get("code") for _, s in _items(catalogue, "sections")}
     rules: dict[str, Any] = (
         campaign["ranking"] if isinstance(campaign, dict) and isinstance(campaign.get("ranking"), dict) else {}
@@ -534,7 +539,7 @@ def _check_tie_break_sections(src: Source, campaign: Any, catalogue: Any) -> Non
             src.add(("ranking", "tie_break", i), f"no section '{key[8:]}' in the catalogue")
 
 
-def read_sources(folder: Path) -> tuple[Source, Source]:
+def read_sources(folder: Path) -> tuple[_Source, _Source]:
     """The campaign and catalogue sources of a folder: campaign.xlsx when present, else the YAML files."""
     if (folder / BOOK_FILE).is_file():
         from .campaign_book.read import read_book  # the workbook reader builds on this module's schema
@@ -545,14 +550,14 @@ def read_sources(folder: Path) -> tuple[Source, Source]:
             f"{folder}: no {BOOK_FILE} or {CAMPAIGN_FILE} here; run 'emuxl init {folder}' to start a blank"
             " campaign workbook (or add --sample tay-nam-bo-2023 for a filled example)"
         )
-    camp = _Source(folder / CAMPAIGN_FILE)
+    camp = _YamlSource(folder / CAMPAIGN_FILE)
     name = camp.data.get("indicators", "indicators.yaml") if isinstance(camp.data, dict) else "indicators.yaml"
     path = folder / (name if isinstance(name, str) else "indicators.yaml")
     if path.suffix.lower() in SPREADSHEETS and path.is_file():
         from .campaign_book.read import read_book
 
         return camp, read_book(path, catalogue_only=True)[1]
-    return camp, _Source(path)
+    return camp, _YamlSource(path)
 
 
 def load_campaign(folder: Path | str = ".") -> Campaign:

@@ -415,3 +415,11 @@ def test_guide_shows_real_pictures_and_every_step() -> None:
     for command in ("init", "check", "trial", "forms", "collect", "status", "accept", "adjust", "rank", "report"):
         assert f"emuxl {command}" in guide, command
     assert "py -m venv .venv" in guide
+
+
+def test_a_method_written_in_vietnamese_in_yaml_gets_a_suggestion(sample: Path) -> None:
+    """`method: kế hoạch` in indicators.yaml is answered with the method it means, by its key and its title."""
+    path = sample / "indicators.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("method: plan,", "method: kế hoạch,", 1), encoding="utf-8")
+    [found] = problems(sample)
+    assert "unknown scoring method 'kế hoạch'; did you mean 'plan' (Đạt/vượt kế hoạch)?" in found

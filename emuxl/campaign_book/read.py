@@ -182,7 +182,7 @@ def _near(text: str, known: Iterable[str]) -> str:
 # ------------------------------------------------------------------ «Cụm»
 
 
-def _read_cluster(ws: Worksheet, camp: BookSource, cat: BookSource | None) -> None:
+def _read_cluster(ws: Worksheet, camp: BookSource, cat: BookSource) -> None:
     rows = cluster_rows()
     by_key = {r.key: r for r in rows}
     by_label = {unicodedata.normalize("NFC", r.label).casefold(): r for r in rows}
@@ -205,9 +205,7 @@ def _read_cluster(ws: Worksheet, camp: BookSource, cat: BookSource | None) -> No
                     (), f"unknown row «{key or text}»; {hint}delete the row or fix its «{CLUSTER_COLUMNS[3]}»", where
                 )
             continue
-        source = camp if row.target == "campaign" or cat is None else cat
-        if row.target != "campaign" and cat is None:
-            continue
+        source = camp if row.target == "campaign" else cat
         where = Where(ws.title, r, value_col, row.label)
         loc = row.path
         if row.key in seen:

@@ -306,7 +306,7 @@ def _write_table(
 
 def _method_rule(cell: str, methods: Sequence[str]) -> str:
     """A formula true when the method in ``cell`` is one of ``methods`` (by its title or its key)."""
-    names = [x for m in methods for x in (METHODS[m].title, m)]
+    names = [x.replace('"', '""') for m in methods for x in (METHODS[m].title, m)]
     return "OR(" + ",".join(f'{cell}="{x}"' for x in names) + ")"
 
 
@@ -382,10 +382,10 @@ def _write_methods(wb: xlsxwriter.Workbook, fmt: _Formats) -> None:
     ws.write_string(TITLE_ROW, 0, "CÁC PHƯƠNG PHÁP CHẤM ĐIỂM", fmt.title)
     note = "Danh sách để chọn ở cột «Phương pháp» của sheet «Tiêu chí». Quy tắc chi tiết: docs/methods.md."
     ws.merge_range(NOTE_ROW, 0, NOTE_ROW, 3, note, fmt.note)
-    for col, head in enumerate(
-        ("Phương pháp", "Khóa (YAML)", "Đơn vị nhập trên biểu", "Tham số (cột của sheet Tiêu chí)")
-    ):
+    heads = ("Phương pháp", "Khóa (YAML)", "Đơn vị nhập trên biểu", "Tham số (cột của sheet Tiêu chí)")
+    for col, head in enumerate(heads):
         ws.write_string(HEADER_ROW, col, head, fmt.head)
+    ws.set_row(HEADER_ROW, row_height(*[x for pair in zip(heads, widths, strict=True) for x in pair]))
     for n, method in enumerate(METHODS.values()):
         r = FIRST_ROW + n
         inputs = "; ".join(dict.fromkeys(i.label for i in method.inputs)) or "—"
