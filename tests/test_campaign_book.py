@@ -21,7 +21,7 @@ from emuxl.campaign_book import book_bytes, layout
 from emuxl.campaign_book.labels import CLUSTER_SHEET, INDICATORS_SHEET, MEMBERS_SHEET
 from emuxl.campaign_book.notation import MISSING, NULL_WORD, Codec, NotationError, codec_for
 from emuxl.campaign_book.read import read_book
-from emuxl.campaign_files import convert_campaign, init_campaign
+from emuxl.campaign_files import convert_campaign, init_campaign, prepare_trial
 from emuxl.cli import main
 from emuxl.definitions import CampaignFile, ReportInfo, load_campaign
 from emuxl.errors import DefinitionsError, InvalidRequest
@@ -423,3 +423,27 @@ def test_a_method_written_in_vietnamese_in_yaml_gets_a_suggestion(sample: Path) 
     path.write_text(path.read_text(encoding="utf-8").replace("method: plan,", "method: kế hoạch,", 1), encoding="utf-8")
     [found] = problems(sample)
     assert "unknown scoring method 'kế hoạch'; did you mean 'plan' (Đạt/vượt kế hoạch)?" in found
+
+
+def test_trial_copy_holds_only_definitions_and_refuses_foreign_folders(tmp_path: Path, sample: Path) -> None:
+    """A trial copy gets the definitions and templates only; a folder it did not make, or the campaign, is refused."""
+    (sample / "inbox").mkdir()
+    (sample / "inbox" / "real.xlsx").write_bytes(b"real")
+    scratch = prepare_trial(sample)
+    assert scratch == (sample / "chay-thu").resolve()
+    assert sorted(p.name for p in scratch.iterdir()) == [
+        ".emuxl-chay-thu",
+        "campaign.yaml",
+        "indicators.yaml",
+        "templates",
+    ]
+    (scratch / "out").mkdir()
+    assert prepare_trial(sample) == scratch and not (scratch / "out").exists()  # emptied again
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep")
+    with pytest.raises(InvalidRequest, match="not made by a trial run"):
+        prepare_trial(sample, mine)
+    with pytest.raises(InvalidRequest, match="holds the campaign itself"):
+        prepare_trial(sample, sample)
+    assert (mine / "notes.txt").read_text() == "keep" and (sample / "inbox" / "real.xlsx").read_bytes() == b"real"

@@ -145,7 +145,7 @@ class Codec:
         if self.kind == "integer":
             return "số nguyên"
         if self.kind == "number":
-            return "số (dấu phẩy thập phân: 0,8)"
+            return "số"
         return "chữ"
 
     def record_form(self) -> str:

@@ -429,7 +429,8 @@ GUIDE = [
         "Nhóm xếp hạng: «nhóm %:tỷ lệ điểm» (10:1; 30:0,8). Các mức xếp loại: «tên mức=tỷ lệ điểm» "
         "(Hoàn thành xuất sắc nhiệm vụ=1; Hoàn thành tốt nhiệm vụ=0,7). "
         "Đơn vị cũ: «mã: tên» (83: Bến Tre; 84: Trà Vinh). "
-        "Nơi nhận, căn cứ: mỗi dòng một mục (Alt+Enter để xuống dòng trong ô). Số thập phân dùng dấu phẩy: 0,8.",
+        "Nơi nhận, căn cứ: mỗi dòng một mục (Alt+Enter để xuống dòng trong ô). "
+        "Trong các cách ghi này, số thập phân dùng dấu phẩy: 0,8.",
     ),
     ("Thêm dòng", "Có thể chèn hoặc xóa dòng ở bất kỳ đâu trong các sheet; không sửa tên sheet và tiêu đề cột."),
     (
@@ -514,7 +515,7 @@ def book_bytes(campaign: Data | None = None, catalogue: Data | None = None) -> b
         "Mỗi dòng một tiêu chí. Chọn «Phần» và «Phương pháp» trong danh sách. Các cột sau «Cách chấm» là tham số: "
         "ô xám là tham số phương pháp đã chọn không dùng; ô vàng là tham số bắt buộc còn trống; ô trắng để trống "
         "thì dùng mặc định. Nhiều giá trị trong một ô cách nhau bởi dấu ; (1; 0,9; 0,8), nhóm xếp hạng «nhóm %:tỷ lệ» "
-        "(10:1; 30:0,8), mức xếp loại «tên=tỷ lệ». Số thập phân dùng dấu phẩy."
+        "(10:1; 30:0,8), mức xếp loại «tên=tỷ lệ»; trong các cách ghi này số thập phân dùng dấu phẩy."
     )
     ws = _write_table(
         wb,
