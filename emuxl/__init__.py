@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
+    from .campaign_files import convert_campaign, init_campaign, prepare_trial
     from .collecting import CollectRun, take_in
     from .definitions import Campaign, Indicator, Member, load_campaign
     from .demo import write_demo_returns
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 
 _MODULES = {  # module -> the names it gives the library API, in the order of the cycle
     "resources": ["copy_sample"],
+    "campaign_files": ["convert_campaign", "init_campaign", "prepare_trial"],
     "methods": ["METHODS", "Method", "register"],
     "definitions": ["Campaign", "Indicator", "Member", "load_campaign"],
     "forms": ["write_forms"],
@@ -81,10 +83,13 @@ __all__ = [
     "build_context",
     "collect",
     "compute",
+    "convert_campaign",
     "copy_sample",
+    "init_campaign",
     "lint_template",
     "load_campaign",
     "member_status",
+    "prepare_trial",
     "ranking_path",
     "ranking_workbook",
     "register",

@@ -17,6 +17,7 @@ import click
 
 from . import __version__, intake, resources, results
 from . import report as reporting
+from .campaign_files import TRIAL_DIR, convert_campaign, definition_files, init_campaign, prepare_trial
 from .collecting import take_in
 from .definitions import Campaign, load_campaign
 from .demo import write_demo_returns
@@ -75,30 +76,69 @@ def main() -> None:
     """
 
 
+FORMATS = click.Choice(["xlsx", "yaml"])
+
+
 @main.command()
 @click.argument("directory", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
 @click.option(
     "--sample",
-    default="tay-nam-bo-2023",
-    show_default=True,
     type=click.Choice(resources.sample_names()),
-    help="Bundled sample campaign to start from.",
+    help="Start from a bundled sample campaign instead of a blank workbook.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=FORMATS,
+    help="campaign.xlsx, or campaign.yaml + indicators.yaml (default: xlsx for a blank start, yaml for a sample).",
 )
 @click.option("--force", is_flag=True, help="Write into a folder that is not empty.")
-def init(directory: Path, sample: str, force: bool) -> None:
-    """Create a campaign folder DIR from a bundled sample."""
+@reports_errors
+def init(directory: Path, sample: str | None, fmt: str | None, force: bool) -> None:
+    """Create a campaign folder DIR: a blank campaign.xlsx to fill in, or a bundled sample."""
     if directory.exists() and any(directory.iterdir()) and not force:
         raise click.UsageError(f"{directory} is not empty; choose a new folder or add --force to write into it.")
-    resources.copy_sample(sample, directory)
-    click.echo(f"Created {directory} from sample {sample}. Next: edit campaign.yaml, then 'emuxl check {directory}'.")
+    written = init_campaign(directory, sample, "xlsx" if fmt == "xlsx" else "yaml" if fmt else None)
+    what = f"from sample {sample}" if sample else "with a blank campaign workbook"
+    names = " and ".join(p.name for p in written)
+    click.echo(f"Created {directory} {what}. Next: fill in {names}, then run 'emuxl check {directory}'.")
 
 
 @main.command()
 @campaign_dir
 @reports_errors
 def check(directory: Path) -> None:
-    """Validate campaign.yaml and the catalogue; print a summary or every problem."""
+    """Validate the campaign (campaign.xlsx, or campaign.yaml and its catalogue); print a summary or every problem."""
+    _, ignored = definition_files(directory)
+    if ignored:
+        click.echo(f"Note: campaign.xlsx is the definition; {' and '.join(ignored)} are not read.", err=True)
     click.echo(summary(load_campaign(directory)))
+
+
+@main.command()
+@campaign_dir
+@click.option(
+    "--to", "to", type=FORMATS, required=True, help="xlsx: write campaign.xlsx; yaml: campaign.yaml + indicators.yaml."
+)
+@click.option(
+    "--out", "out", type=click.Path(file_okay=False, path_type=Path), help="Folder to write into (default: DIR)."
+)
+@click.option("--force", is_flag=True, help="Replace files that exist.")
+@reports_errors
+def convert(directory: Path, to: str, out: Path | None, force: bool) -> None:
+    """Write a valid campaign's definitions as campaign.xlsx or as YAML, checked to be the same campaign.
+
+    YAML comments are not kept. While campaign.xlsx is in a folder it is the
+    definition; the YAML files beside it are not read.
+    """
+    done = convert_campaign(directory, "xlsx" if to == "xlsx" else "yaml", out, force)
+    click.echo(f"Wrote {', '.join(str(p) for p in done.written)}: the same campaign and form fingerprint.")
+    if done.ignored:
+        click.echo(
+            f"Note: campaign.xlsx is the definition while it is in the folder; {' and '.join(done.ignored)}"
+            " are not read. Move it away to use the YAML files.",
+            err=True,
+        )
 
 
 @main.command()
@@ -341,7 +381,35 @@ def demo(ctx: click.Context, directory: Path, sample: str) -> None:
     """The whole cycle on a bundled sample, with generated returns (a few deliberately wrong)."""
     if directory.exists() and any(directory.iterdir()):
         raise click.UsageError(f"{directory} is not empty; the demo needs a new folder.")
-    ctx.invoke(init, directory=directory, sample=sample, force=False)
+    ctx.invoke(init, directory=directory, sample=sample, fmt=None, force=False)
+    run_cycle(ctx, directory)
+
+
+@main.command()
+@campaign_dir
+@click.option(
+    "--to",
+    "scratch",
+    type=click.Path(file_okay=False, path_type=Path),
+    help=f"Scratch folder for the trial (default: DIR/{TRIAL_DIR}; emptied first).",
+)
+@click.pass_context
+@reports_errors
+def trial(ctx: click.Context, directory: Path, scratch: Path | None) -> None:
+    """Try your own campaign through the whole cycle in a scratch copy, with generated returns.
+
+    Forms, generated returns (a few deliberately wrong), collect, status, rank
+    and report all run in the scratch folder; the campaign's own inbox, store,
+    forms and out/ are never read or written.
+    """
+    folder = prepare_trial(directory, scratch)
+    click.echo(f"Trial run of {directory} in {folder} (generated values, not the members' figures).")
+    run_cycle(ctx, folder)
+    click.echo(f"Trial done: look at {folder / 'forms'}, {folder / 'out'}. Nothing in {directory} was changed.")
+
+
+def run_cycle(ctx: click.Context, directory: Path) -> None:
+    """check, forms, generated returns, collect, status, rank and report in a folder (the demo and the trial)."""
     ctx.invoke(check, directory=directory)
     ctx.invoke(forms, directory=directory, members=(), jobs=None)
     paths = write_demo_returns(load_campaign(directory))

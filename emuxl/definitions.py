@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal, Self
+from typing import Any, Literal, Protocol, Self
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -25,6 +25,8 @@ from .methods import METHODS, Input, Limits, Method, Params
 
 CODE_PATTERN = r"^[A-Z][A-Z0-9_]*$"
 CAMPAIGN_FILE = "campaign.yaml"
+BOOK_FILE = "campaign.xlsx"  # campaign and catalogue as one workbook; when present, it is the definition
+SPREADSHEETS = (".xlsx", ".xlsm")
 
 
 class _Model(BaseModel):
@@ -333,7 +335,7 @@ def _dotted(loc: tuple[Any, ...]) -> str:
     return out
 
 
-class _Source:
+class _YamlSource:
     """A YAML file's data and the line of every key path in it."""
 
     def __init__(self, path: Path):
@@ -341,9 +343,9 @@ class _Source:
         self.lines: dict[tuple[Any, ...], int] = {}
         self.problems: list[Problem] = []
         self.data: Any = None
-        if path.suffix.lower() in (".xlsx", ".xls", ".ods"):
+        if path.suffix.lower() in (".xls", ".ods"):
             self.problems.append(
-                Problem(self.name, "", "catalogues in spreadsheets are not supported yet; write it as YAML")
+                Problem(self.name, "", "only .xlsx workbooks are read; save it as «Excel Workbook (.xlsx)»")
             )
             return
         try:
@@ -392,11 +394,27 @@ class _Source:
                 pass
         self.problems.append(Problem(self.name, path, message, line))
 
+    def order(self, problem: Problem) -> int:
+        """Sort key of a problem: its line."""
+        return problem.line or 0
+
     def line(self, loc: tuple[Any, ...]) -> int | None:
         """The line of a key path, or of its nearest parent that has one."""
         while loc and loc not in self.lines:
             loc = loc[:-1]
         return self.lines.get(loc)
+
+
+class _Source(Protocol):
+    """Where definitions come from (a YAML file, or the sheets of campaign.xlsx): data, and problems located in it."""
+
+    name: str
+    data: Any
+    problems: list[Problem]
+
+    def add(self, loc: tuple[Any, ...], message: str) -> None: ...
+
+    def order(self, problem: Problem) -> Any: ...
 
 
 _KINDS = {
@@ -492,6 +510,11 @@ def _check_catalogue(src: _Source, data: Any) -> None:
             if method is None and isinstance(name, str):
                 near = difflib.get_close_matches(name, list(METHODS), n=1)
                 hint = f"did you mean '{near[0]}'? " if near else ""
+                titles = {m.title.casefold(): m.name for m in METHODS.values()}  # «kế hoạch» means plan
+                said = difflib.get_close_matches(name.casefold(), list(titles), n=1, cutoff=0.5)
+                said = said or [t for t in titles if name.casefold() in t][:1]
+                if not near and said:
+                    hint = f"did you mean '{titles[said[0]]}' ({METHODS[titles[said[0]]].title})? "
                 src.add(
                     loc + ("method",),
                     f"unknown scoring method '{ind['method']}'; {hint}use one of: {', '.join(METHODS)}",
@@ -568,7 +591,7 @@ def _check_report(src: _Source, campaign: Any, catalogue: Any) -> None:
         if isinstance(who.get("member"), str) and codes and who["member"] not in codes:
             src.add(
                 ("report", "meeting", "attendees", i, "member"),
-                f"'{who['member']}' is not a member; use one of: {', '.join(str(c) for c in codes)}",
+                f"'{who['member']}' is not a member; use one of: {', '.join(dict.fromkeys(str(c) for c in codes))}",
             )
     sections = [s.get("code") for _, s in _items(catalogue, "sections")]
     chosen = report.get("emulation_section")
@@ -587,29 +610,44 @@ def _check_tie_break_sections(src: _Source, campaign: Any, catalogue: Any) -> No
             src.add(("ranking", "tie_break", i), f"no section '{key[8:]}' in the catalogue")
 
 
-def _by_line(p: Problem) -> int:
-    return p.line or 0
+def read_sources(folder: Path) -> tuple[_Source, _Source]:
+    """The campaign and catalogue sources of a folder: campaign.xlsx when present, else the YAML files."""
+    if (folder / BOOK_FILE).is_file():
+        from .campaign_book.read import read_book  # the workbook reader builds on this module's schema
+
+        return read_book(folder / BOOK_FILE)
+    if not (folder / CAMPAIGN_FILE).is_file():
+        raise CampaignNotFound(
+            f"{folder}: no {BOOK_FILE} or {CAMPAIGN_FILE} here; run 'emuxl init {folder}' to start a blank"
+            " campaign workbook (or add --sample tay-nam-bo-2023 for a filled example)"
+        )
+    camp = _YamlSource(folder / CAMPAIGN_FILE)
+    name = camp.data.get("indicators", "indicators.yaml") if isinstance(camp.data, dict) else "indicators.yaml"
+    path = folder / (name if isinstance(name, str) else "indicators.yaml")
+    if path.suffix.lower() in SPREADSHEETS and path.is_file():
+        from .campaign_book.read import read_book
+
+        return camp, read_book(path, catalogue_only=True)[1]
+    return camp, _YamlSource(path)
 
 
 def load_campaign(folder: Path | str = ".") -> Campaign:
-    """Load and validate a campaign folder; raise DefinitionsError with every problem found."""
+    """Load and validate a campaign folder (campaign.xlsx, or campaign.yaml and its catalogue).
+
+    Raise DefinitionsError with every problem found, each located by file and
+    line, or by sheet and cell.
+    """
     folder = Path(folder)
-    if not (folder / CAMPAIGN_FILE).is_file():
-        raise CampaignNotFound(
-            f"{folder}: no {CAMPAIGN_FILE} here; run 'emuxl init {folder} --sample tay-nam-bo-2023' to start one"
-        )
-    camp = _Source(folder / CAMPAIGN_FILE)
+    camp, cat = read_sources(folder)
     meta = _validate(camp, CampaignFile, camp.data) if not camp.problems else None
     _check_campaign(camp, camp.data)
     _check_text(camp, camp.data)
-    name = camp.data.get("indicators", "indicators.yaml") if isinstance(camp.data, dict) else "indicators.yaml"
-    cat = _Source(folder / (name if isinstance(name, str) else "indicators.yaml"))
     catalogue = _validate(cat, Catalogue, cat.data) if not cat.problems else None
     _check_catalogue(cat, cat.data)
     _check_text(cat, cat.data)
     _check_tie_break_sections(camp, camp.data, cat.data)
     _check_report(camp, camp.data, cat.data)
-    problems = sorted(camp.problems, key=_by_line) + sorted(cat.problems, key=_by_line)
+    problems = sorted(camp.problems, key=camp.order) + sorted(cat.problems, key=cat.order)
     if problems or meta is None or catalogue is None:
         raise DefinitionsError(problems)
     return Campaign(**dict(meta), catalogue=catalogue, folder=folder.resolve())

@@ -179,8 +179,12 @@ def test_not_a_campaign_folder(tmp_path: Path) -> None:
         load_campaign(tmp_path)
 
 
-def test_spreadsheet_catalogue_is_refused_plainly(sample: Path) -> None:
-    """A catalogue given as a workbook gets a plain message, not a text-encoding error."""
+def test_unreadable_spreadsheet_catalogue_is_refused_plainly(sample: Path) -> None:
+    """A catalogue workbook that is not a readable .xlsx, or an .xls, gets a plain message, not an encoding error."""
     edit(sample / "campaign.yaml", "indicators: indicators.yaml", "indicators: chi-tieu.xlsx")
     (sample / "chi-tieu.xlsx").write_bytes(b"PK\x03\x04")
-    assert problems(sample) == ["chi-tieu.xlsx: catalogues in spreadsheets are not supported yet; write it as YAML"]
+    [found] = problems(sample)
+    assert found.startswith("chi-tieu.xlsx: not a readable .xlsx workbook (") and "«Excel Workbook (.xlsx)»" in found
+    edit(sample / "campaign.yaml", "indicators: chi-tieu.xlsx", "indicators: chi-tieu.xls")
+    (sample / "chi-tieu.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    assert problems(sample) == ["chi-tieu.xls: only .xlsx workbooks are read; save it as «Excel Workbook (.xlsx)»"]

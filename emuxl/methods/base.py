@@ -367,9 +367,18 @@ def spread(sample: Sample, centre: float, whole: bool, low: float = 0.8, high: f
 # ------------------------------------------------------------------ parameters, described
 
 
-def param(default: Any, label: str, help: str, en: str, **bounds: Any) -> Any:
-    """A method parameter: default, Vietnamese label and one-line help, English description, bounds (ge, le …)."""
-    return Field(default, title=label, description=en, json_schema_extra={"help": help}, **bounds)
+def param(
+    default: Any, label: str, help: str, en: str, *, choices: Mapping[str, str] | None = None, **bounds: Any
+) -> Any:
+    """A method parameter: default, Vietnamese label and one-line help, English description, bounds (ge, le …).
+
+    ``choices`` gives Vietnamese words for the values of a parameter that takes
+    one of a few (value -> words), as the catalogue workbook's drop-down shows them.
+    """
+    extra: dict[str, Any] = {"help": help}
+    if choices:
+        extra["choices"] = dict(choices)
+    return Field(default, title=label, description=en, json_schema_extra=extra, **bounds)
 
 
 @dataclass(frozen=True)
@@ -384,6 +393,7 @@ class ParamInfo:
     required: bool
     low: float | None
     high: float | None
+    choices: Mapping[str, str] = field(default_factory=dict)  # value -> Vietnamese words, for a few-valued one
 
 
 def param_info(params: type[Params]) -> list[ParamInfo]:
@@ -405,6 +415,9 @@ def param_info(params: type[Params]) -> list[ParamInfo]:
                 info.is_required(),
                 low,
                 high,
+                {str(k): str(v) for k, v in choices.items()}
+                if isinstance(choices := extra.get("choices"), dict)
+                else {},
             )
         )
     return out

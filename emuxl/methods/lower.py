@@ -52,7 +52,11 @@ class LowerParams(Params):
     """``lower``: lower is better, against the previous year or a fixed target."""
 
     reference: Literal["previous", "target"] = param(
-        "previous", "So sánh với", "«previous»: cùng kỳ năm trước; «target»: một chỉ tiêu cố định", "compare with"
+        "previous",
+        "So sánh với",
+        "Cùng kỳ năm trước, hoặc một chỉ tiêu cố định (ghi ở cột Chỉ tiêu)",
+        "compare with",
+        choices={"previous": "Cùng kỳ năm trước", "target": "Chỉ tiêu cố định"},
     )
     target: float | None = param(
         None, "Chỉ tiêu", "Chỉ tiêu cần thấp hơn, khi so sánh với chỉ tiêu", "the target, when reference is target"
