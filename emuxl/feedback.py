@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .definitions import Campaign, Member
+from .errors import FileInUse
 from .files import write_atomic
 from .layout import KIND_MEMBER, KIND_PEER
 from .sheets import HEAD, TEXT, TITLE, new_workbook
@@ -43,7 +45,10 @@ def feedback_path(campaign: Campaign, member: Member) -> Path:
 
 
 def _latest(store: Store, code: str, kind: str) -> Row | None:
-    return next((r for r in store.submissions(code) if r.kind == kind), None)
+    """The member's file that counts, else the one received last."""
+    rows = [r for r in store.submissions(code) if r.kind == kind]
+    counted = store.counted().get((code, kind))
+    return next((r for r in rows if r.id == counted), rows[0] if rows else None)
 
 
 def feedback_workbook(campaign: Campaign, member: Member, store: Store) -> bytes:
@@ -104,20 +109,53 @@ def feedback_workbook(campaign: Campaign, member: Member, store: Store) -> bytes
     return buffer.getvalue()
 
 
-def write_feedback(campaign: Campaign, codes: Iterable[str]) -> list[Path]:
-    """Write the feedback workbooks of the given members; return their paths."""
-    paths = []
+@dataclass
+class FeedbackDone:
+    """The feedback workbooks written, and those that could not be (open elsewhere): written by the next run."""
+
+    written: list[Path] = field(default_factory=list)
+    blocked: list[FileInUse] = field(default_factory=list)
+
+
+def refresh_feedback(campaign: Campaign, codes: Iterable[str] = ()) -> FeedbackDone:
+    """Write the feedback of these members and of every member whose feedback is out of date.
+
+    A member's feedback falls due in the store when anything it shows changes
+    (a file stored, read again or chosen) and stays due until written: a
+    workbook that could not be written because it was open is written by the
+    next run, never left saying something older. One open workbook does not
+    stop the others.
+    """
+    done = FeedbackDone()
     with Store(campaign.folder) as store:
-        for code in sorted(set(codes)):
+        due = store.feedback_due()
+        wanted = (set(codes) | set(due) | missing_feedback(campaign, store)) & set(campaign.member_codes)
+        for code in sorted(wanted):
             member = campaign.member(code)
             path = feedback_path(campaign, member)
-            write_atomic(path, feedback_workbook(campaign, member, store))
-            paths.append(path)
-    return paths
+            try:
+                write_atomic(path, feedback_workbook(campaign, member, store))
+            except FileInUse as e:
+                done.blocked.append(e)
+                continue
+            if code in due:
+                store.feedback_written(code, due[code])
+            done.written.append(path)
+    return done
 
 
-def missing_feedback(campaign: Campaign) -> set[str]:
-    """Members who returned files but have no feedback workbook (say, a run was killed while writing them)."""
-    with Store(campaign.folder) as store:
-        returned = {row.member for row in store.submissions() if row.member}
+def write_feedback(campaign: Campaign, codes: Iterable[str]) -> list[Path]:
+    """Write the feedback workbooks of the given members (and any out of date); return their paths.
+
+    Raises FileInUse, after writing the others, when one was open elsewhere.
+    """
+    done = refresh_feedback(campaign, codes)
+    if done.blocked:
+        raise FileInUse("\n".join(str(e) for e in done.blocked))
+    return done.written
+
+
+def missing_feedback(campaign: Campaign, store: Store) -> set[str]:
+    """Members who returned files but have no feedback workbook (deleted since it was written, say)."""
+    returned = {row.member for row in store.submissions() if row.member}
     return {m.code for m in campaign.members if m.code in returned and not feedback_path(campaign, m).exists()}

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -46,3 +49,50 @@ def office():
     lo = Office()
     yield lo
     lo.close()
+
+
+THROWAWAY_UID = 54_321  # an unused user id: root runs permission tests as it, since root ignores permission bits
+
+
+class User:
+    """A user the file permissions apply to: a throwaway user id when the tests run as root, else the tester."""
+
+    def __init__(self, home: Path):
+        self.root = os.geteuid() == 0
+        self.uid = THROWAWAY_UID if self.root else os.getuid()
+        self.home = home
+
+    def run(self, cmd: list[str]) -> subprocess.CompletedProcess[str]:
+        """Run a command as this user (through setpriv, when root)."""
+        prefix = ["setpriv", f"--reuid={self.uid}", f"--regid={self.uid}", "--clear-groups"] if self.root else []
+        env = {**os.environ, "HOME": str(self.home)}
+        return subprocess.run([*prefix, *cmd], capture_output=True, text=True, timeout=600, env=env)
+
+    def own(self, path: Path) -> None:
+        """Give a file or folder (recursively) to this user."""
+        if self.root:
+            for item in [path, *path.rglob("*")] if path.is_dir() else [path]:
+                os.lchown(item, self.uid, self.uid)
+
+
+@pytest.fixture
+def user():
+    """A user the file permissions apply to, with a home folder it owns outside pytest's root-only tmp folder.
+
+    As root (who bypasses permission bits), commands run as a throwaway user id
+    through ``setpriv``. Skipped, with the reason, where neither is possible
+    (Windows, or root without setpriv).
+    """
+    if os.name != "posix":
+        pytest.skip("POSIX permissions only")
+    if os.geteuid() == 0 and not shutil.which("setpriv"):
+        pytest.skip("running as root without setpriv: cannot drop privileges to test permissions")
+    home = Path(tempfile.mkdtemp(prefix="emuxl-perm-", dir="/tmp"))
+    os.chmod(home, 0o755)
+    someone = User(home)
+    someone.own(home)
+    try:
+        yield someone
+    finally:
+        subprocess.run(["chmod", "-R", "u+rwX", str(home)], check=False)
+        shutil.rmtree(home, ignore_errors=True)

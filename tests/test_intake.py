@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import sqlite3
@@ -367,3 +368,145 @@ def test_sheet_head_reads_what_the_whole_sheet_holds(sample: Path) -> None:
     commented = sheet[:end] + b"<!-- <dataValidations -->" + sheet[end:]
     assert sheet_head(commented) is not None  # a cut inside a comment does not parse ...
     assert _sheet_cells(commented, [], frozenset()) == whole  # ... so the whole sheet is read
+
+
+# ------------------------------------------------------------------ one file never stops the batch; links refused
+
+
+def _good_form(campaign: Campaign, code: str = "80", seed: int = 1) -> bytes:
+    return member_form(campaign, campaign.member(code), plausible_values(campaign, random.Random(seed)))
+
+
+def test_a_file_name_that_is_not_utf8_is_taken_in_and_recorded_losslessly(sample: Path) -> None:
+    """A Windows-encoded name (bytes that are not UTF-8) is taken in, shown escaped, kept whole; re-runs work."""
+    campaign = load_campaign(sample)
+    inbox = sample / "inbox"
+    inbox.mkdir()
+    raw = os.fsencode(inbox) + b"/b\xe1o-c\xe1o-long-an.xlsx"  # «báo-cáo» in cp1258/latin-1: not UTF-8
+    with open(raw, "wb") as f:
+        f.write(_good_form(campaign))
+    (inbox / "tien-giang.xlsx").write_bytes(_good_form(campaign, "82", 2))
+    runner = CliRunner()
+    done = runner.invoke(main, ["collect", str(sample)])
+    assert done.exit_code == 0, done.output
+    assert "v b\\xe1o-c\\xe1o-long-an.xlsx 80 (member): accepted" in done.output
+    db = sqlite3.connect(sample / "emuxl.db")
+    [(name, kept)] = db.execute("SELECT name, raw_path FROM submissions WHERE member = '80'").fetchall()
+    db.close()
+    assert name == "b\\xe1o-c\\xe1o-long-an.xlsx" and kept == raw
+    status = runner.invoke(main, ["status", str(sample)])
+    assert status.exit_code == 0 and "b\\xe1o-c\\xe1o-long-an.xlsx" in status.output
+    again = runner.invoke(main, ["collect", str(sample)])
+    assert again.exit_code == 0 and "= b\\xe1o-c\\xe1o-long-an.xlsx" in again.output, again.output
+
+
+def test_names_with_control_characters_are_shown_escaped(sample: Path) -> None:
+    """A name with a terminal escape or a right-to-left override is printed escaped, never interpreted."""
+    campaign = load_campaign(sample)
+    inbox = sample / "inbox"
+    inbox.mkdir()
+    (inbox / "x\x1b[2Jy\u202egpj.xlsx").write_bytes(_good_form(campaign))
+    [result] = collect(campaign)
+    assert result.status == "accepted" and result.name == "x\\x1b[2Jy\\u202egpj.xlsx"
+
+
+def test_an_unreadable_file_gets_its_verdict_and_the_batch_goes_on(sample: Path, user) -> None:
+    """A file the user may not read (mode 000, as that user): 'not read', exit 1; the others are taken; fixed: read."""
+    folder = user.home / "campaign"
+    shutil.copytree(sample, folder)
+    campaign = load_campaign(folder)
+    inbox = folder / "inbox"
+    inbox.mkdir()
+    (inbox / "long-an.xlsx").write_bytes(_good_form(campaign))
+    (inbox / "tien-giang.xlsx").write_bytes(_good_form(campaign, "82", 2))
+    user.own(folder)
+    (inbox / "long-an.xlsx").chmod(0)
+    done = user.run([sys.executable, "-m", "emuxl", "collect", str(folder)])
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "? long-an.xlsx: not read" in done.stdout and "Permission denied" in done.stdout
+    assert "v tien-giang.xlsx 82 (member): accepted" in done.stdout and "Traceback" not in done.stderr
+    (inbox / "long-an.xlsx").chmod(0o644)
+    again = user.run([sys.executable, "-m", "emuxl", "collect", str(folder)])
+    assert again.returncode == 0 and "v long-an.xlsx 80 (member): accepted" in again.stdout, again.stdout
+
+
+MEASURED = """
+import resource, sys
+from emuxl.cli import main
+try:
+    main(sys.argv[1:], prog_name="emuxl")
+finally:
+    print("peak", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+"""  # the command line, printing the peak memory of the collecting process (KiB) as it exits
+
+
+def test_a_file_far_over_the_size_limit_is_refused_without_reading_it_whole(sample: Path) -> None:
+    """A 300 MB file and a 30 MB one: refused on their size, the run's memory stays small, the batch goes on."""
+    from emuxl.intake.admit import MAX_KEEP_BYTES
+    from emuxl.intake.sniff import MAX_FILE_BYTES
+
+    campaign = load_campaign(sample)
+    inbox = sample / "inbox"
+    inbox.mkdir()
+    good = _good_form(campaign)
+    huge, large = inbox / "huge.xlsx", inbox / "large.xlsx"
+    with huge.open("wb") as f:  # a sparse file: no disk used, every byte read all the same
+        f.write(good)
+        f.truncate(MAX_KEEP_BYTES + 100 * 1024 * 1024)
+    large.write_bytes(good + os.urandom(MAX_FILE_BYTES + 10 * 1024 * 1024))
+    (inbox / "long-an.xlsx").write_bytes(good)
+    done = subprocess.run([sys.executable, "-c", MEASURED, "collect", str(sample)], capture_output=True, text=True)
+    peak_mib = int(re.search(r"peak (\d+)", done.stderr).group(1)) / 1024  # type: ignore[union-attr]
+    assert done.returncode == 1, done.stderr
+    assert "x huge.xlsx: rejected" in done.stdout and "không được lưu vào archive" in done.stdout
+    assert "x large.xlsx: rejected" in done.stdout and "v long-an.xlsx 80 (member): accepted" in done.stdout
+    assert peak_mib < 200, f"the collecting process held {peak_mib:.0f} MiB"
+    kept = {p.stat().st_size for p in (sample / "archive").iterdir()}
+    assert large.stat().st_size in kept and huge.stat().st_size not in kept  # the 30 MB one is kept, streamed
+    again = subprocess.run([sys.executable, "-m", "emuxl", "collect", str(sample)], capture_output=True, text=True)
+    assert "= huge.xlsx" in again.stdout and "= large.xlsx" in again.stdout
+
+
+def test_links_in_the_inbox_are_refused_not_followed(sample: Path, tmp_path: Path) -> None:
+    """Links to a secret file and to a folder outside the inbox are refused with a reason; nothing is copied."""
+    campaign = load_campaign(sample)
+    inbox = sample / "inbox"
+    inbox.mkdir()
+    secret = tmp_path / "shadow"
+    secret.write_bytes(_good_form(campaign, "82", 3))  # a link to a file that would even pass as a form
+    secret.chmod(0o600)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "other.xlsx").write_bytes(_good_form(campaign, "83", 4))
+    (inbox / "long-an.xlsx").write_bytes(_good_form(campaign))
+    (inbox / "shadow.xlsx").symlink_to(secret)
+    (inbox / "folder-link").symlink_to(outside, target_is_directory=True)
+    (inbox / "dangling.xlsx").symlink_to(tmp_path / "nowhere")
+    results = {r.name: r for r in collect(campaign)}
+    assert set(results) == {"long-an.xlsx", "shadow.xlsx", "folder-link", "dangling.xlsx"}
+    for name in ("shadow.xlsx", "folder-link", "dangling.xlsx"):
+        assert results[name].status == "rejected" and results[name].issues[0].code == "link-refused", name
+    assert str(secret) in results["shadow.xlsx"].issues[0].message
+    assert results["long-an.xlsx"].status == "accepted"
+    archived = list((sample / "archive").iterdir())
+    assert len(archived) == 1 and secret.read_bytes() not in {p.read_bytes() for p in archived}
+
+
+def test_archive_is_readable_by_the_owner_alone(sample: Path) -> None:
+    """archive/ and every file in it are readable by their owner only."""
+    campaign = load_campaign(sample)
+    (sample / "inbox").mkdir()
+    (sample / "inbox" / "long-an.xlsx").write_bytes(_good_form(campaign))
+    list(collect(campaign))
+    box = sample / "archive"
+    assert box.stat().st_mode & 0o077 == 0
+    assert [p.stat().st_mode & 0o777 for p in box.iterdir()] == [0o400]
+
+
+def test_a_named_pipe_in_the_inbox_is_refused_without_blocking(sample: Path) -> None:
+    """A FIFO (which would block a reader forever) is refused as not a regular file."""
+    campaign = load_campaign(sample)
+    (sample / "inbox").mkdir()
+    os.mkfifo(sample / "inbox" / "pipe.xlsx")
+    [result] = collect(campaign)
+    assert result.status == "rejected" and result.issues[0].code == "special-file"
