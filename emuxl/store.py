@@ -120,6 +120,24 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def receipt_time() -> str:
+    """The current time, UTC, ISO 8601 to the microsecond: two runs a second apart are received apart."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+EARLIEST = datetime.min.replace(tzinfo=UTC)
+
+
+@functools.lru_cache(maxsize=4096)
+def instant(text: str) -> datetime:
+    """A stored time as a moment (times stored to the second and to the microsecond compare right)."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return EARLIEST
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 @dataclass(frozen=True)
 class Row:
     """A submission as stored."""
@@ -139,7 +157,7 @@ class Row:
     @property
     def saved_after_received(self) -> bool:
         """Whether the file says it was saved after it was received: the sender's clock is wrong."""
-        return self.saved_at > self.received_at
+        return instant(self.saved_at) > instant(self.received_at)
 
 
 ROW_COLUMNS = "id, sha256, name, path, received_at, saved_at, member, kind, status, errors, warnings"
@@ -154,10 +172,11 @@ class Choice:
     at: str
 
 
-def _order(row: Row) -> tuple[str, bool, str, int, int, str]:
+def _order(row: Row) -> tuple[datetime, bool, datetime, int, int, str]:
     """How files compete to count: received later, then a save time that is not after the receipt, then saved
     later; on a tie (a conflict, flagged) fewer errors, fewer warnings, then the hash, never processing order."""
-    return (row.received_at, not row.saved_after_received, row.saved_at, -row.errors, -row.warnings, row.sha256)
+    trusted = not row.saved_after_received
+    return (instant(row.received_at), trusted, instant(row.saved_at), -row.errors, -row.warnings, row.sha256)
 
 
 def in_force(rows: Sequence[Row], choice: Choice | None) -> bool:
@@ -165,7 +184,8 @@ def in_force(rows: Sequence[Row], choice: Choice | None) -> bool:
     if choice is None:
         return False
     live = [r for r in rows if r.status not in NOT_COUNTED]
-    return any(r.id == choice.submission_id for r in live) and not any(r.received_at > choice.at for r in live)
+    made = instant(choice.at)
+    return any(r.id == choice.submission_id for r in live) and not any(instant(r.received_at) > made for r in live)
 
 
 def pick(rows: Sequence[Row], choice: Choice | None = None) -> Row | None:
@@ -195,20 +215,20 @@ def conflicts(rows: Sequence[Row], choice: Choice | None = None) -> list[str]:
         for r in live
         if r.saved_after_received
     ]
-    twins = [r.name for r in live if r is not counted and (r.received_at, r.saved_at) == _when(counted)]
+    twins = [r.name for r in live if r is not counted and _when(r) == _when(counted)]
     if twins:
         notes.append(
             f"{counted.name} and {', '.join(twins)} were received together with the same save time"
             f" ({counted.saved_at}); {counted.name} counts for now (fewest errors)"
         )
-    newer = [r.name for r in live if r.received_at < counted.received_at and r.saved_at > counted.saved_at]
+    newer = [r.name for r in live if _when(r)[0] < _when(counted)[0] and _when(r)[1] > _when(counted)[1]]
     if newer:
         notes.append(f"{counted.name} was received after {', '.join(newer)} but saved before it")
     return notes
 
 
-def _when(row: Row) -> tuple[str, str]:
-    return row.received_at, row.saved_at
+def _when(row: Row) -> tuple[datetime, datetime]:
+    return instant(row.received_at), instant(row.saved_at)
 
 
 T = TypeVar("T")
@@ -517,7 +537,7 @@ class Store:
         with self.transaction() as db:
             db.execute(
                 "INSERT INTO choices (member, kind, submission_id, author, at) VALUES (?, ?, ?, ?, ?)",
-                (member, kind, submission_id, author, now()),
+                (member, kind, submission_id, author, receipt_time()),
             )
             self._recount(db, member, kind)
             _mark_due(db, [member])

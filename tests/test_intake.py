@@ -11,13 +11,14 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from corpus import build_corpus, check_store, many_forms
 
-from emuxl.cli import describe, main
+from emuxl.cli import LARGE_BATCH, describe, main
 from emuxl.collecting import take_in
 from emuxl.definitions import Campaign, Member, load_campaign
 from emuxl.demo import plausible_peer_scores, plausible_values
@@ -203,7 +204,9 @@ def test_cli_collect_and_status_json(corpus) -> None:
 
 def test_take_in_gives_the_verdicts_collect_prints(corpus, tmp_path: Path) -> None:
     """The library's take_in returns the verdicts 'emuxl collect' prints, and writes the same feedback."""
-    campaign, _ = corpus
+    campaign, cases = corpus
+    for case in cases[LARGE_BATCH - 5 :]:  # a batch small enough for a line per file
+        (campaign.folder / "inbox" / case.name).unlink()
     twin = tmp_path / "twin"
     shutil.copytree(campaign.folder, twin)  # the same inbox, taken in once by each
     seen: list[tuple[str, int]] = []
@@ -510,3 +513,129 @@ def test_a_named_pipe_in_the_inbox_is_refused_without_blocking(sample: Path) -> 
     os.mkfifo(sample / "inbox" / "pipe.xlsx")
     [result] = collect(campaign)
     assert result.status == "rejected" and result.issues[0].code == "special-file"
+
+
+# ------------------------------------------------------------------ a value is read from where the form put it
+
+
+def test_a_redirected_name_gives_no_value_and_says_where_it_points(corpus) -> None:
+    """v_A02_plan pointing at Z5000 (which holds 99999): not read, and the message names the cell and the input."""
+    campaign, _ = corpus
+    results = {r.name: r for r in collect(campaign, jobs=2)}
+    [issue] = [i for i in results["name-redirected-to-z5000.xlsx"].issues if i.code == "misplaced-name"]
+    assert issue.indicator == "A02" and issue.cell == "Z5000" and issue.field == "plan"
+    assert "v_A02_plan" in issue.message and "Z5000" in issue.message and "«Kế hoạch»" in issue.message
+    with Store(campaign.folder) as store:
+        [row] = [r for r in store.submissions() if r.name == "name-redirected-to-z5000.xlsx"]
+        assert store.values(row.id)["A02"].get("plan") is None
+
+
+def test_a_deleted_row_says_which_row_not_an_older_form(corpus) -> None:
+    """A form whose A02 row was deleted is refused naming A02 and its title, not as «Biểu mẫu cũ»."""
+    campaign, _ = corpus
+    results = {r.name: r for r in collect(campaign, jobs=2)}
+    codes = [i.code for i in results["row-deleted.xlsx"].issues]
+    assert "old-form-version" not in codes and codes == ["deleted-row"]
+    [issue] = results["row-deleted.xlsx"].issues
+    title = next(i.title for i in campaign.catalogue.indicators if i.code == "A02")
+    assert "A02" in issue.message and title in issue.message and "d_A02" in issue.message
+
+
+def test_a_sheet_cut_off_after_its_data_is_refused_as_the_whole_sheet_would_be() -> None:
+    """The head-only parse does not make a sheet whose tail is cut off, or not well-formed, acceptable."""
+    import io
+    import zipfile
+
+    from lxml import etree
+
+    from emuxl.intake.read import _parse, _parse_sheet
+
+    campaign = load_campaign(Path(__file__).parent / "data" / "small")
+    form = member_form(campaign, campaign.members[0])
+    with zipfile.ZipFile(io.BytesIO(form)) as zf:
+        sheet = max((zf.read(n) for n in zf.namelist() if n.startswith("xl/worksheets/")), key=len)
+    tail = sheet.index(b"<dataValidations")
+    for broken in (sheet[: tail + 200], sheet[:tail] + b"<dataValidations><oops></dataValidations>" + sheet[tail:]):
+        with pytest.raises(etree.XMLSyntaxError):
+            _parse(broken)
+        with pytest.raises(etree.XMLSyntaxError):
+            _parse_sheet(broken)
+    assert etree.tostring(_parse_sheet(sheet)) != b""
+
+
+def test_rows_inserted_in_libreoffice_are_allowed_a_deleted_row_is_named(office, sample: Path) -> None:
+    """LibreOffice inserts rows above an indicator and inside C03's block: accepted, exact values; a row deleted
+    in LibreOffice: refused naming the indicator whose row is gone."""
+    from emuxl.intake.read import cell_address
+
+    campaign = load_campaign(sample)
+    member = campaign.member("89")
+    src = sample / "form.xlsx"
+    src.write_bytes(member_form(campaign, member))
+    values = plausible_values(campaign, random.Random(23))
+    fill = {input_name(code, k): v for code, inputs in values.items() for k, v in inputs.items()}
+    with zipfile.ZipFile(src) as zf:
+        names = dict(
+            re.findall(r'<definedName name="([^"]+)">[^!]*!\$[A-Z]+\$(\d+)<', zf.read("xl/workbook.xml").decode())
+        )
+    a02, c03 = int(names["d_A02"]) - 1, int(names["d_C03"]) - 1  # 0-based rows of two indicators' titles
+    inbox = sample / "inbox"
+    inbox.mkdir()
+    office.run(
+        [
+            {
+                "path": str(src),
+                "password": "emuxl",
+                "insert_rows": [["Tự chấm điểm", c03 + 1, 2], ["Tự chấm điểm", a02, 1]],  # inside C03, above A02
+                "fill": fill,
+                "save_as": str(inbox / "rows-inserted.xlsx"),
+            },
+            {
+                "path": str(src),
+                "password": "emuxl",
+                "delete_rows": [["Tự chấm điểm", a02, 1]],
+                "fill": {k: v for k, v in fill.items() if not k.startswith("v_A02_")},
+                "save_as": str(inbox / "row-deleted.xlsx"),
+            },
+        ]
+    )
+    results = {r.name: r for r in collect(campaign, jobs=1)}
+    inserted = results["rows-inserted.xlsx"]
+    assert inserted.status == "accepted", inserted.issues
+    with Store(campaign.folder) as store:
+        got = store.values(store.counted()[("89", "member")])
+        rows = dict(store.db.execute("SELECT field, cell FROM cell_values WHERE indicator = 'C03'").fetchall())
+    for code, inputs in values.items():
+        for name, value in inputs.items():
+            assert got[code][name] == value, (code, name)
+    assert cell_address(rows["cases"])[2] == str(c03 + 1 + 1 + 3)  # type: ignore[index]  # 3 rows inserted above
+    deleted = results["row-deleted.xlsx"]
+    assert deleted.status == "rejected" and [i.code for i in deleted.issues] == ["deleted-row"], deleted.issues
+    assert "A02" in deleted.issues[0].message
+
+
+def test_a_peer_score_name_moved_to_another_members_row_is_not_read(sample: Path) -> None:
+    """p_E04_82 pointing at the row scoring Bến Tre: that score is not given to Tiền Giang; the others are read."""
+    from corpus import WORKBOOK, cell_of, rezip
+
+    campaign = load_campaign(sample)
+    given = plausible_peer_scores(campaign, "80", random.Random(3))
+    data = peer_form(campaign, campaign.member("80"), given)
+    target = cell_of(data, peer_name("E04", "83"))
+    col, row = re.match(r"([A-Z]+)(\d+)", target).groups()  # type: ignore[union-attr]
+
+    def moved(name: str, body: bytes) -> bytes:
+        if name != WORKBOOK:
+            return body
+        return re.sub(rb'(<definedName name="p_E04_82">)[^<]*', rf"\g<1>'Chấm chéo'!${col}${row}".encode(), body)
+
+    (sample / "inbox").mkdir()
+    (sample / "inbox" / "peer.xlsx").write_bytes(rezip(data, moved))
+    [result] = collect(campaign, jobs=1)
+    assert result.status == "accepted with errors"
+    [issue] = result.issues
+    assert issue.code == "misplaced-name" and issue.field == "82" and "p_E04_82" in issue.message
+    with Store(campaign.folder) as store:
+        scores = store.values(store.counted()[("80", "peer")])["E04"]
+    assert "82" not in scores or scores["82"] is None
+    assert scores["83"] == given["E04"]["83"]

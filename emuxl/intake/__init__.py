@@ -29,7 +29,7 @@ from ..store import (
     Store,
     conflicts,
     in_force,
-    now,
+    receipt_time,
 )
 from .admit import Kept, admit, archived, find_files, shown
 from .issues import Issue, count, make_issue
@@ -171,7 +171,7 @@ def collect(
     """
     timeout = check_timeout(timeout)
     files = find_files(list(sources) if sources else [campaign.folder / "inbox"])
-    received = now()  # one receipt time for the whole run: the order files are read in never decides
+    received = receipt_time()  # one receipt time for the whole run: the order files are read in never decides
     store = Store(campaign.folder)
     decided: list[FileResult] = []  # results known before any parsing
     queue: list[_Pending] = []
@@ -222,7 +222,10 @@ def collect(
         for index, result in run_isolated(work, admitted(), jobs, timeout, memory):
             yield from _drain(decided)
             pending = queue[index]
-            if isinstance(result, Failure):
+            if isinstance(result, Failure) and result.kind == "error":  # the reader raised: not a passing failure
+                reading = Reading(issues=[make_issue("unreadable", detail=result.reason.splitlines()[0])])
+                yield _store(store, pending, reading)
+            elif isinstance(result, Failure):
                 yield _store(store, pending, _not_read(result), status=NOT_READ)
             else:
                 yield _store(store, pending, *result)

@@ -74,6 +74,11 @@ TYPES: dict[str, IssueType] = {
         "Tệp có hai định nghĩa cho {detail}: không biết số liệu nằm ở đâu.",
         "Không sao chép trang tính hay tên ô; nhập số liệu vào biểu mẫu gốc do Cụm gửi và gửi lại.",
     ),
+    "misplaced-definition": IssueType(
+        "fatal",
+        "Tên ô {field} trỏ tới {detail}, không phải cột tiêu chí của trang «{sheet}».",
+        "Không đổi tên ô, sao chép hay cắt dán hàng; nhập lại số liệu vào biểu mẫu gốc do Cụm gửi.",
+    ),
     "deleted-row": IssueType(
         "fatal",
         "Hàng của {detail} trên trang «{sheet}» đã bị xóa (tên ô {field} không còn).",
@@ -151,8 +156,7 @@ TYPES: dict[str, IssueType] = {
     "broken-name": IssueType("error", "Tên ô {field} không còn trỏ tới ô nào (hàng/cột đã bị xóa).", SEND_XLSX),
     "misplaced-name": IssueType(
         "error",
-        "Tên ô {field} trỏ tới {detail}, không phải ô «{label}» của tiêu chí {indicator};"
-        " số liệu ở đó không được dùng.",
+        "Tên ô {name} trỏ tới {detail}, không phải ô «{label}» của tiêu chí {indicator}; số liệu ở đó không được dùng.",
         "Không đổi tên ô hay cắt dán ô nhập liệu; nhập «{label}» vào đúng ô của tiêu chí {indicator} và gửi lại.",
     ),
     "malformed-number": IssueType(
