@@ -21,6 +21,7 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from .campaign_files import convert_campaign, init_campaign, prepare_trial
+    from .checkup import StoreCheck, check_store
     from .collecting import CollectRun, take_in
     from .definitions import Campaign, Indicator, Member, load_campaign
     from .demo import write_demo_returns
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
     from .report import Rendered, build_context, lint_template, render_reports, template_paths
     from .resources import copy_sample
     from .results import Results, as_data, compute
-    from .review import Acceptance, accept_numbers, adjust_score
+    from .review import Acceptance, Chosen, accept_numbers, adjust_score, choose_file
     from .scoring import Scorecard
     from .workbook import Written, ranking_path, ranking_workbook, write_ranking
 
@@ -45,7 +46,8 @@ _MODULES = {  # module -> the names it gives the library API, in the order of th
     "forms": ["write_forms"],
     "intake": ["FileResult", "MemberStatus", "collect", "member_status", "unidentified"],
     "collecting": ["CollectRun", "take_in"],
-    "review": ["Acceptance", "accept_numbers", "adjust_score"],
+    "review": ["Acceptance", "Chosen", "accept_numbers", "adjust_score", "choose_file"],
+    "checkup": ["StoreCheck", "check_store"],
     "scoring": ["Scorecard"],
     "ranking": ["Ranking", "Standing"],
     "results": ["Results", "as_data", "compute"],
@@ -61,6 +63,7 @@ __all__ = [
     "METHODS",
     "Acceptance",
     "Campaign",
+    "Chosen",
     "CollectRun",
     "DefinitionsError",
     "EmuxlError",
@@ -75,12 +78,15 @@ __all__ = [
     "Results",
     "Scorecard",
     "Standing",
+    "StoreCheck",
     "Written",
     "__version__",
     "accept_numbers",
     "adjust_score",
     "as_data",
     "build_context",
+    "check_store",
+    "choose_file",
     "collect",
     "compute",
     "convert_campaign",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import math
 import shutil
 import sqlite3
 import sys
@@ -18,15 +19,16 @@ import click
 from . import __version__, intake, resources, results
 from . import report as reporting
 from .campaign_files import TRIAL_DIR, convert_campaign, definition_files, init_campaign, prepare_trial
-from .collecting import take_in
+from .checkup import check_store
+from .collecting import CollectRun, take_in
 from .definitions import Campaign, load_campaign
 from .demo import write_demo_returns
 from .errors import DefinitionsError, EmuxlError, InvalidRequest
-from .files import disk_full
+from .files import disk_full, folder_problem
 from .forms import form_tasks, write_forms
 from .isolate import DEFAULT_TIMEOUT
-from .review import accept_numbers, adjust_score
-from .store import MISSING, REJECTED
+from .review import accept_numbers, adjust_score, choose_file
+from .store import MISSING, NOT_READ, REJECTED
 from .workbook import rank_taking_edits, ranking_path, write_ranking
 
 LARGE_BATCH = 50  # above this many files, a progress bar instead of a line per file
@@ -62,9 +64,27 @@ def reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
                 raise click.ClickException(
                     f"the disk is full ({e}); free some space and run again. Files already taken in are kept."
                 ) from e
+            message = folder_problem(e) if isinstance(e, OSError) else None
+            if message:
+                raise click.ClickException(message) from e
             raise
 
     return wrapper
+
+
+class Seconds(click.ParamType):
+    """A number of seconds above 0 (not 0, not negative, not NaN, not infinite)."""
+
+    name = "seconds"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if not math.isfinite(seconds) or seconds <= 0:
+            self.fail(f"{value!r} is not a number of seconds above 0", param, ctx)
+        return seconds
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -106,13 +126,27 @@ def init(directory: Path, sample: str | None, fmt: str | None, force: bool) -> N
 
 @main.command()
 @campaign_dir
+@click.option("--store", "store", is_flag=True, help="Check emuxl.db (SQLite's integrity check) and archive/ instead.")
 @reports_errors
-def check(directory: Path) -> None:
-    """Validate the campaign (campaign.xlsx, or campaign.yaml and its catalogue); print a summary or every problem."""
-    _, ignored = definition_files(directory)
-    if ignored:
-        click.echo(f"Note: campaign.xlsx is the definition; {' and '.join(ignored)} are not read.", err=True)
-    click.echo(summary(load_campaign(directory)))
+def check(directory: Path, store: bool) -> None:
+    """Validate the campaign (campaign.xlsx, or campaign.yaml and its catalogue); print a summary or every problem.
+
+    With --store, check the store and the archive instead.
+    """
+    if not store:
+        _, ignored = definition_files(directory)
+        if ignored:
+            click.echo(f"Note: campaign.xlsx is the definition; {' and '.join(ignored)} are not read.", err=True)
+        click.echo(summary(load_campaign(directory)))
+        return
+    found = check_store(directory)
+    for problem in found.problems:
+        click.echo(f"Error: {problem}", err=True)
+    for note in found.notes:
+        click.echo(f"Note: {note}")
+    click.echo(f"{found.files} stored file(s) checked against archive/, {len(found.problems)} problem(s).")
+    if found.problems:
+        sys.exit(1)
 
 
 @main.command()
@@ -166,20 +200,32 @@ def forms(directory: Path, members: tuple[str, ...], jobs: int | None) -> None:
     help="Reader processes (default: all cores); each file is read within --timeout and, on Linux only, "
     "within a memory cap.",
 )
-@click.option("--timeout", default=DEFAULT_TIMEOUT, show_default=True, help="Seconds allowed to read one file.")
+@click.option(
+    "--timeout", default=DEFAULT_TIMEOUT, show_default=True, type=Seconds(), help="Seconds allowed to read one file."
+)
+@click.option("--recheck", is_flag=True, help="Read every stored file again first (after a catalogue fix).")
 @reports_errors
-def collect(directory: Path, paths: tuple[Path, ...], jobs: int | None, timeout: float) -> None:
+def collect(directory: Path, paths: tuple[Path, ...], jobs: int | None, timeout: float, recheck: bool) -> None:
     """Take in returned files (PATHs, files or folders; default DIR/inbox) and write feedback."""
     campaign = load_campaign(directory)
     with contextlib.ExitStack() as stack:
-        run = take_in(campaign, paths, jobs, timeout, on_file=FileLines(stack))
-    if len(run.files) > LARGE_BATCH:  # under the progress bar only the rejected files are listed
-        for result in run.rejected:
+        run = take_in(campaign, paths, jobs, timeout, on_file=FileLines(stack), recheck=recheck)
+    report_run(run, campaign)
+
+
+def report_run(run: CollectRun, campaign: Campaign) -> None:
+    """collect's summary, and exit 1 when a file was rejected or not read or a feedback workbook not written."""
+    if len(run.files) > LARGE_BATCH:  # under the progress bar only the files with a problem are listed
+        for result in run.rejected + run.not_read:
             click.echo(describe(result))
     click.echo(", ".join(f"{n} {state}" for state, n in sorted(run.counts.items())) or "No files found.")
+    if run.not_read:
+        click.echo(f"{len(run.not_read)} file(s) not read this time: the next 'emuxl collect' reads them again.")
     if run.feedback:
         click.echo(f"Feedback for {len(run.feedback)} member(s) in {campaign.folder / 'out' / 'feedback'}")
-    if run.rejected:
+    for blocked in run.feedback_blocked:
+        click.echo(f"Error: {blocked} The next 'emuxl collect' writes it.", err=True)
+    if not run.ok:
         sys.exit(1)
 
 
@@ -204,8 +250,9 @@ class FileLines:
 def describe(result: intake.FileResult) -> str:
     """One line (and its problems) for a file taken in."""
     who = f" {result.member} ({result.kind})" if result.member else ""
-    mark = {REJECTED: "x", intake.DUPLICATE: "=", intake.SKIPPED: "-"}.get(result.status, "v")
-    lines = [f"{mark} {result.name}{who}: {result.status}"]
+    mark = {REJECTED: "x", NOT_READ: "?", intake.DUPLICATE: "=", intake.SKIPPED: "-"}.get(result.status, "v")
+    again = " (read again)" if result.again else ""
+    lines = [f"{mark} {result.name}{who}: {result.status}{again}"]
     for issue in result.issues[:MAX_SHOWN]:
         where = " ".join(x for x in (issue.indicator, issue.cell) if x)
         lines.append(f"    {issue.code}{f' [{where}]' if where else ''}: {issue.message}")
@@ -240,6 +287,12 @@ def status(directory: Path, as_json: bool) -> None:
         line = f"{r.code:<6} {r.name:<20} {r.state:<24} {r.errors:>4} {r.warnings:>4}  "
         line += f"{r.peer_state:<10} " if peer else ""
         click.echo(line + r.file + (f"  (also: {', '.join(r.other_files)})" if r.other_files else ""))
+        if r.chosen_by:
+            click.echo(f"{'':<6} chosen by {r.chosen_by}")
+        for doubt in r.conflicts:
+            click.echo(f"{'':<6} conflict: {doubt}")
+        if r.conflicts:
+            click.echo(f"{'':<6} settle it: emuxl choose {directory} {r.code} FILE --by NAME")
     for name, state, problem in strays:
         click.echo(f"unidentified file {name}: {state}: {problem}")
     done = sum(1 for r in rows if r.state != MISSING)
@@ -257,6 +310,22 @@ def accept(directory: Path, member: str, indicators: tuple[str, ...], author: st
     for a in accept_numbers(load_campaign(directory), member, indicators, author):
         click.echo(f"{a.indicator} {a.field} ({a.cell}): «{a.raw}» accepted as {a.number:g}")
     click.echo("Run 'emuxl rank' to use them.")
+
+
+@main.command()
+@campaign_dir
+@click.argument("member")
+@click.argument("file")
+@click.option("--by", "author", required=True, help="Who chooses (shown in the store's history).")
+@reports_errors
+def choose(directory: Path, member: str, file: str, author: str) -> None:
+    """Make FILE the file that counts for MEMBER (its name as received, its path, or the start of its hash)."""
+    campaign = load_campaign(directory)
+    done = choose_file(campaign, member, file, author)
+    click.echo(
+        f"{campaign.member(member).name}: {done.name} (received {done.received_at}, saved {done.saved_at}) now counts,"
+        f" chosen by {done.author}, until a newer file is received. Run 'emuxl rank' to use it."
+    )
 
 
 @main.command("rank")
@@ -410,12 +479,12 @@ def trial(ctx: click.Context, directory: Path, scratch: Path | None) -> None:
 
 def run_cycle(ctx: click.Context, directory: Path) -> None:
     """check, forms, generated returns, collect, status, rank and report in a folder (the demo and the trial)."""
-    ctx.invoke(check, directory=directory)
+    ctx.invoke(check, directory=directory, store=False)
     ctx.invoke(forms, directory=directory, members=(), jobs=None)
     paths = write_demo_returns(load_campaign(directory))
     click.echo(f"Generated {len(paths)} returned files in {directory / 'inbox'} (a few deliberately wrong).")
     try:
-        ctx.invoke(collect, directory=directory, paths=(), jobs=None, timeout=DEFAULT_TIMEOUT)
+        ctx.invoke(collect, directory=directory, paths=(), jobs=None, timeout=DEFAULT_TIMEOUT, recheck=False)
     except SystemExit as e:
         if e.code not in (0, 1):  # 1 = a file was rejected: expected, the demo sends one on purpose
             raise

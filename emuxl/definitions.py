@@ -10,6 +10,9 @@ import datetime as dt
 import difflib
 import hashlib
 import json
+import math
+import os
+import stat
 import unicodedata
 from collections.abc import Mapping
 from datetime import date
@@ -24,9 +27,13 @@ from .errors import CampaignNotFound, DefinitionsError, Problem
 from .methods import METHODS, Input, Limits, Method, Params
 
 CODE_PATTERN = r"^[A-Z][A-Z0-9_]*$"
+MEMBER_CODE = r"^[0-9]{1,10}$"  # an official administrative code: it names files and cells, so digits only
 CAMPAIGN_FILE = "campaign.yaml"
 BOOK_FILE = "campaign.xlsx"  # campaign and catalogue as one workbook; when present, it is the definition
 SPREADSHEETS = (".xlsx", ".xlsm")
+MAX_YAML_BYTES = 10 * 1024 * 1024  # 10,000 indicators take about 3 MB
+MAX_VALUES = 1_000_000  # values a file may hold once its aliases (*name) are expanded
+MAX_DEPTH = 40  # levels of nesting (a catalogue needs under 10)
 
 
 class _Model(BaseModel):
@@ -46,14 +53,14 @@ class _Model(BaseModel):
 class Predecessor(_Model):
     """A pre-merger unit now part of a member (for year-on-year comparisons)."""
 
-    code: str = Field(..., min_length=1, description="official code of the old unit, as text")
+    code: str = Field(..., pattern=MEMBER_CODE, description="official code of the old unit, digits as text")
     name: str = Field(..., min_length=1, description="name of the old unit")
 
 
 class Member(_Model):
     """A member of the cluster (*thành viên Cụm*): a province, city, commune or department."""
 
-    code: str = Field(..., min_length=1, description='official administrative code, as text ("80")')
+    code: str = Field(..., pattern=MEMBER_CODE, description='official administrative code, digits as text ("80")')
     name: str = Field(..., min_length=1, description="official name (Long An)")
     predecessors: list[Predecessor] = Field([], description="old units merged into this one")
     veto: str | None = Field(None, description="serious violation barring the Flag, in words")
@@ -336,7 +343,12 @@ def _dotted(loc: tuple[Any, ...]) -> str:
 
 
 class _YamlSource:
-    """A YAML file's data and the line of every key path in it."""
+    """A YAML file's data and the line of every key path in it.
+
+    Whatever the file holds, reading it ends in data or in problems, never a
+    hang or a traceback: its size, nesting and aliases (``*name``, which can
+    multiply a small file into gigabytes) are bounded before anything walks it.
+    """
 
     def __init__(self, path: Path):
         self.name = path.name
@@ -348,36 +360,120 @@ class _YamlSource:
                 Problem(self.name, "", "only .xlsx workbooks are read; save it as «Excel Workbook (.xlsx)»")
             )
             return
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            self.problems.append(Problem(self.name, "", "file not found; create it or fix the path"))
-            return
-        except UnicodeDecodeError as e:
-            self.problems.append(Problem(self.name, "", f"not UTF-8 text ({e.reason}); save it as UTF-8"))
+        text = self._read(path)
+        if text is None:
             return
         try:
-            node = yaml.compose(text, Loader=yaml.SafeLoader)
-            self.data = yaml.safe_load(text)
+            loader = yaml.SafeLoader(text)
+            try:
+                node = loader.get_single_node()
+                if node is not None:
+                    self._measure(node)
+                    if self.problems:
+                        return
+                    self.data = loader.construct_document(node)
+            finally:
+                loader.dispose()
         except yaml.YAMLError as e:
             mark = getattr(e, "problem_mark", None)
             line = mark.line + 1 if mark else None
             what = getattr(e, "problem", None) or str(e)
             self.problems.append(Problem(self.name, "", f"YAML syntax error: {what}", line))
             return
+        except RecursionError:
+            self.problems.append(Problem(self.name, "", f"nested too deeply (more than {MAX_DEPTH} levels)"))
+            return
+        except (ValueError, OverflowError, TypeError) as e:  # a date or number the YAML reader cannot make
+            self.problems.append(Problem(self.name, "", f"a value cannot be read ({e}); write it plainly"))
+            return
         if node is not None:
             self._index(node, ())
+
+    def _read(self, path: Path) -> str | None:
+        """The file's text, or None with a problem saying why it cannot be read."""
+        try:
+            info = path.stat()
+            if stat.S_ISDIR(info.st_mode):
+                self.problems.append(Problem(self.name, "", f"{path} is a folder, not a file; give the YAML file"))
+                return None
+            if not stat.S_ISREG(info.st_mode):
+                self.problems.append(Problem(self.name, "", f"{path} is not a regular file; give the YAML file"))
+                return None
+            with path.open("rb") as f:
+                raw = f.read(MAX_YAML_BYTES + 1)
+        except FileNotFoundError:
+            self.problems.append(Problem(self.name, "", "file not found; create it or fix the path"))
+            return None
+        except OSError as e:
+            reason = e.strerror or type(e).__name__
+            self.problems.append(Problem(self.name, "", f"cannot be read ({reason}); check the file's permissions"))
+            return None
+        if len(raw) > MAX_YAML_BYTES:
+            size = os.path.getsize(path) // 1024 // 1024
+            limit = MAX_YAML_BYTES >> 20
+            self.problems.append(
+                Problem(self.name, "", f"the file is {size} MB, more than a campaign needs ({limit} MB)")
+            )
+            return None
+        try:
+            return raw.decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            self.problems.append(Problem(self.name, "", f"not UTF-8 text ({e.reason}); save it as UTF-8"))
+            return None
+
+    def _measure(self, root: yaml.Node) -> None:
+        """Refuse a node graph whose aliases expand to too many values, that is nested too deeply, or that
+        contains itself (walked without recursion, each shared node once)."""
+        sizes: dict[int, tuple[int, int]] = {}  # node id -> (values once expanded, depth)
+        open_nodes: set[int] = set()
+        stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+        while stack:
+            node, done = stack.pop()
+            key = id(node)
+            kids = _children(node)
+            if done:
+                open_nodes.discard(key)
+                size = 1 + sum(sizes[id(k)][0] for k in kids)
+                depth = 1 + max((sizes[id(k)][1] for k in kids), default=0)
+                sizes[key] = (size, depth)
+                if size > MAX_VALUES:
+                    line = node.start_mark.line + 1
+                    self.problems.append(
+                        Problem(
+                            self.name,
+                            "",
+                            f"its aliases (*name) expand to more than {MAX_VALUES:,} values; write the values out"
+                            " instead of repeating them through aliases",
+                            line,
+                        )
+                    )
+                    return
+                if depth > MAX_DEPTH:
+                    line = node.start_mark.line + 1
+                    self.problems.append(Problem(self.name, "", f"nested more than {MAX_DEPTH} levels deep", line))
+                    return
+                continue
+            if key in sizes:
+                continue
+            if key in open_nodes:
+                line = node.start_mark.line + 1
+                self.problems.append(Problem(self.name, "", "an alias (*name) refers to a value containing it", line))
+                return
+            open_nodes.add(key)
+            stack.append((node, True))
+            stack.extend((k, False) for k in kids if id(k) not in sizes)
 
     def _index(self, node: yaml.Node, loc: tuple[Any, ...]) -> None:
         self.lines.setdefault(loc, node.start_mark.line + 1)
         if isinstance(node, yaml.MappingNode):
             seen: set[str] = set()
             for key, value in node.value:
-                if key.value in seen:
-                    self.add(loc + (key.value,), f"key '{key.value}' appears twice; keep one", key)
-                seen.add(key.value)
-                self.lines[loc + (key.value,)] = key.start_mark.line + 1
-                self._index(value, loc + (key.value,))
+                label = key.value if isinstance(key, yaml.ScalarNode) else "?"
+                if label in seen:
+                    self.add(loc + (label,), f"key '{label}' appears twice; keep one", key)
+                seen.add(label)
+                self.lines[loc + (label,)] = key.start_mark.line + 1
+                self._index(value, loc + (label,))
         elif isinstance(node, yaml.SequenceNode):
             for i, item in enumerate(node.value):
                 self._index(item, loc + (i,))
@@ -417,6 +513,14 @@ class _Source(Protocol):
     def order(self, problem: Problem) -> Any: ...
 
 
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
 _KINDS = {
     "string_type": "text",
     "int_type": "a whole number",
@@ -441,6 +545,11 @@ def _message(err: Any, allowed: list[str]) -> str:
     if kind in _KINDS:
         extra = " in quotes" if kind == "string_type" and isinstance(value, int | float) else ""
         return f"must be {_KINDS[kind]}{extra}, not {value!r}"
+    if kind == "string_pattern_mismatch" and ("members" in err["loc"] or "predecessors" in err["loc"]):
+        return (
+            f"member code {value!r} must be the official administrative code, digits only (80, 01, 00004):"
+            " it names the member's files and the cells of every peer form"
+        )
     if kind == "string_pattern_mismatch":
         return f"code {value!r} must be capital letters, digits and _ , starting with a letter (A03)"
     if kind == "literal_error":
@@ -488,6 +597,33 @@ def _check_text(src: _Source, data: Any, loc: tuple[Any, ...] = ()) -> None:
             src.add(loc, f"{data!r} has stray whitespace; remove leading, trailing or doubled spaces")
 
 
+LARGEST = 1e15  # no count, points or amount in a campaign comes near; beyond it a number is a slip or an attack
+
+
+def _number(value: Any) -> float | None:
+    """A YAML number as a float, or None when it is not a number, not finite, or beyond ``LARGEST``."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) and abs(number) <= LARGEST else None
+
+
+def _check_numbers(src: _Source, data: Any, loc: tuple[Any, ...] = ()) -> None:
+    """Every number must be finite and of a sane size (.inf, .nan and 400-digit integers are refused)."""
+    if isinstance(data, dict):
+        for k, v in data.items():
+            _check_numbers(src, v, loc + (k,))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            _check_numbers(src, v, loc + (i,))
+    elif isinstance(data, int | float) and not isinstance(data, bool) and _number(data) is None:
+        shown = repr(data) if len(repr(data)) < 30 else f"a number of {len(str(data))} digits"
+        src.add(loc, f"{shown} is not a usable number: write a finite number below {LARGEST:.0e}")
+
+
 def _items(data: Any, key: str) -> list[tuple[int, dict[str, Any]]]:
     value = data.get(key) if isinstance(data, dict) else None
     return [(i, x) for i, x in enumerate(value) if isinstance(x, dict)] if isinstance(value, list) else []
@@ -525,8 +661,7 @@ def _check_catalogue(src: _Source, data: Any) -> None:
                 if method and isinstance(params, dict)
                 else None
             )
-            given = ind.get("points")
-            points = float(given) if isinstance(given, int | float) and not isinstance(given, bool) else None
+            points = _number(ind.get("points"))
             if method is not None and settings is not None and points is not None:
                 for key, problem in method.check(settings, points):
                     src.add(loc + ("params", key), problem)
@@ -536,8 +671,8 @@ def _check_catalogue(src: _Source, data: Any) -> None:
                 total += points
             else:
                 uncounted += 1
-    scale = data.get("scale", 1000) if isinstance(data, dict) else 1000
-    if isinstance(scale, int | float) and codes and abs(total - scale) > 1e-9:
+    scale = _number(data.get("scale", 1000) if isinstance(data, dict) else 1000)
+    if scale is not None and codes and abs(total - scale) > 1e-9:
         diff = total - scale
         note = f" ({uncounted} indicator(s) with invalid points not counted)" if uncounted else ""
         word = "over" if diff > 0 else "short"
@@ -552,12 +687,18 @@ def _check_campaign(src: _Source, data: Any) -> None:
     if not isinstance(data, dict):
         return
     codes: dict[str, int] = {}
+    numbers: dict[int, int] = {}
     for i, member in _items(data, "members"):
         code = member.get("code")
         if isinstance(code, str):
             if code in codes:
                 src.add(("members", i, "code"), f"duplicate member code '{code}' (also members[{codes[code]}])")
+            elif code.isdigit() and len(code) <= 10 and int(code) in numbers:  # a form's 7 would find 7 and 07
+                first = numbers[int(code)]
+                src.add(("members", i, "code"), f"member code '{code}' is the same number as members[{first}]")
             codes.setdefault(code, i)
+            if code.isdigit() and len(code) <= 10:
+                numbers.setdefault(int(code), i)
     known = ", ".join(codes)
     chair = data.get("chair")
     if isinstance(chair, str) and codes and chair not in codes:
@@ -638,13 +779,18 @@ def load_campaign(folder: Path | str = ".") -> Campaign:
     line, or by sheet and cell.
     """
     folder = Path(folder)
+    if (folder / CAMPAIGN_FILE).is_dir() and not (folder / BOOK_FILE).is_file():
+        problem = Problem(CAMPAIGN_FILE, "", "is a folder, not a file; move it away and put the campaign file back")
+        raise DefinitionsError([problem])
     camp, cat = read_sources(folder)
     meta = _validate(camp, CampaignFile, camp.data) if not camp.problems else None
     _check_campaign(camp, camp.data)
     _check_text(camp, camp.data)
+    _check_numbers(camp, camp.data)
     catalogue = _validate(cat, Catalogue, cat.data) if not cat.problems else None
     _check_catalogue(cat, cat.data)
     _check_text(cat, cat.data)
+    _check_numbers(cat, cat.data)
     _check_tie_break_sections(camp, camp.data, cat.data)
     _check_report(camp, camp.data, cat.data)
     problems = sorted(camp.problems, key=camp.order) + sorted(cat.problems, key=cat.order)

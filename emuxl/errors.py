@@ -53,3 +53,11 @@ class FileInUse(EmuxlError):
 
 class DiskFull(EmuxlError):
     """There is no space left where an output goes."""
+
+
+class StoreError(EmuxlError):
+    """The campaign's store (emuxl.db) cannot be used: damaged, busy, read-only, or a folder in its place."""
+
+
+class FolderError(EmuxlError):
+    """A file or folder of the campaign folder is not what emuxl needs there (a file where a folder goes, …)."""

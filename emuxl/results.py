@@ -29,7 +29,7 @@ class Results:
 
 def compute(campaign: Campaign) -> Results:
     """Score and rank the members from the submissions that count and the adjustments in force."""
-    with Store(campaign.folder) as store:
+    with Store(campaign.folder, readonly=True) as store:
         inputs = store.counted_values(KIND_MEMBER)
         peer = store.counted_values(KIND_PEER)
         adjustments = [Adjustment(*row) for row in store.adjustments()]

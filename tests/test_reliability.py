@@ -6,6 +6,7 @@ the open workbook is held by a real LibreOffice.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import random
 import shutil
@@ -185,15 +186,27 @@ def _store_content(folder: Path) -> dict[str, object]:
         "SELECT s.sha256, i.code, i.cell, i.indicator, i.raw, i.message FROM issues i"
         " JOIN submissions s ON s.id = i.submission_id"
     ).fetchall()
-    counted = db.execute(
-        "SELECT c.member, c.kind, s.sha256 FROM counted c JOIN submissions s ON s.id = c.submission_id"
-    ).fetchall()
     db.close()
-    return {"submissions": sorted(subs), "values": sorted(values), "issues": sorted(issues), "counted": sorted(counted)}
+    return {"submissions": sorted(subs), "values": sorted(values), "issues": sorted(issues)}
+
+
+def _counted_follows_the_rule(folder: Path) -> None:
+    """Each member's counted file is the one the store's rule picks from its files as stored."""
+    from emuxl.store import Store, pick
+
+    with Store(folder) as store:
+        counted = store.counted()
+        members = {(r.member, r.kind) for r in store.submissions() if r.member}
+        assert set(counted) == members
+        for member, kind in members:
+            rows = [r for r in store.submissions(member) if r.kind == kind]
+            best = pick(rows, store.choice(member, kind))
+            assert best is not None and counted[(member, kind)] == best.id, (member, kind)
 
 
 def test_several_concurrent_runs_equal_one_sequential_run(sample: Path, tmp_path: Path) -> None:
-    """Four collect processes over overlapping folders at once give the store one sequential run gives."""
+    """Four collect processes over overlapping folders at once store what one sequential run stores; the file
+    that counts follows the rule (each run has its own receipt time, so it may differ from the sequential run's)."""
     campaign = load_campaign(sample)
     pool = tmp_path / "pool"
     many_forms(campaign, pool, 36)  # 36 forms: three per member, the newest counting
@@ -222,6 +235,8 @@ def test_several_concurrent_runs_equal_one_sequential_run(sample: Path, tmp_path
         _, err = run.communicate(timeout=600)
         assert run.returncode == 0, err
     assert _store_content(sample) == _store_content(sequential)
+    _counted_follows_the_rule(sample)
+    _counted_follows_the_rule(sequential)
 
 
 def _open_store(folder: str) -> str | None:
@@ -245,3 +260,135 @@ def test_runs_opening_a_new_store_at_once_all_get_in(tmp_path: Path) -> None:
             folder.mkdir()
             failures = [f for f in pool.map(_open_store, [str(folder)] * 8) if f]
             assert not failures, failures
+
+
+# ------------------------------------------------------------------ a passing failure is not final
+
+
+def _two_forms(sample: Path) -> tuple[Path, str]:
+    """Long An's and Tiền Giang's filled forms in the inbox; Long An's path and the hash of its bytes."""
+    from emuxl.demo import plausible_values
+    from emuxl.forms import member_form
+
+    campaign = load_campaign(sample)
+    inbox = sample / "inbox"
+    inbox.mkdir(exist_ok=True)
+    for code, seed in (("80", 1), ("82", 2)):
+        data = member_form(campaign, campaign.member(code), plausible_values(campaign, random.Random(seed)))
+        (inbox / f"{code}.xlsx").write_bytes(data)
+    path = inbox / "80.xlsx"
+    return path, hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _state(sample: Path, code: str) -> str:
+    from emuxl.intake import member_status
+
+    return next(r.state for r in member_status(load_campaign(sample)) if r.code == code)
+
+
+@pytest.mark.parametrize("how", ["stall-reader", "kill-reader"])
+def test_a_read_that_timed_out_or_was_killed_is_read_again_by_the_next_collect(sample: Path, how: str) -> None:
+    """A reader that stalls past --timeout (a busy machine) or is killed: 'not read', exit 1; the next run reads it."""
+    _path, sha = _two_forms(sample)
+    cmd = [sys.executable, str(HERE / "faults.py"), how, sha, "collect", str(sample), "--jobs", "1", "--timeout", "2"]
+    first = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert first.returncode == 1, first.stderr
+    assert "? 80.xlsx: not read" in first.stdout and "v 82.xlsx 82 (member): accepted" in first.stdout
+    assert ("longer than 2 s" if how == "stall-reader" else "SIGKILL") in first.stdout
+    assert "the next 'emuxl collect' reads them again" in first.stdout
+    assert _state(sample, "80") == "missing" and _state(sample, "82") == "accepted"
+    again = emuxl("collect", str(sample))
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "v 80.xlsx 80 (member): accepted" in again.stdout and "= 82.xlsx" in again.stdout
+    assert _state(sample, "80") == "accepted"
+    check_store(sample, 2)
+
+
+def test_a_file_not_read_is_read_again_from_the_archive_when_gone_from_the_inbox(sample: Path) -> None:
+    """The retry needs no copy in the inbox: the next collect reads the file not read from archive/."""
+    path, sha = _two_forms(sample)
+    cmd = [sys.executable, str(HERE / "faults.py"), "stall-reader", sha, "collect", str(sample), "--timeout", "1"]
+    assert subprocess.run(cmd, capture_output=True, text=True, timeout=600).returncode == 1
+    path.unlink()
+    again = emuxl("collect", str(sample))
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "v 80.xlsx 80 (member): accepted (read again)" in again.stdout
+    assert _state(sample, "80") == "accepted"
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "nan", "NaN", "inf", "-inf", "abc"])
+def test_timeout_must_be_seconds_above_zero(sample: Path, value: str) -> None:
+    """--timeout 0, negative, NaN, infinite or not a number is a usage error (exit 2) that names the option."""
+    done = emuxl("collect", str(sample), "--timeout", value)
+    assert done.returncode == 2 and "--timeout" in done.stderr and "Traceback" not in done.stderr, done.stderr
+
+
+def test_take_in_refuses_a_timeout_that_is_not_seconds_above_zero(sample: Path) -> None:
+    """The library refuses the same time limits, as InvalidRequest."""
+    from emuxl.collecting import take_in
+    from emuxl.errors import InvalidRequest
+
+    for bad in (0, -1.0, float("nan"), float("inf")):
+        with pytest.raises(InvalidRequest, match="seconds above 0"):
+            take_in(load_campaign(sample), timeout=bad)
+
+
+def test_recheck_reads_stored_files_again_after_a_catalogue_fix(sample: Path) -> None:
+    """Returns refused against a mistyped catalogue are taken by 'collect --recheck' once it is fixed."""
+    from conftest import edit
+
+    _two_forms(sample)
+    edit(sample / "indicators.yaml", "Tốc độ tăng trưởng", "Tốc độ tăng trưởngg")  # a typo after the forms went out
+    first = emuxl("collect", str(sample))
+    assert first.returncode == 1 and _state(sample, "80") == "rejected", first.stdout
+    edit(sample / "indicators.yaml", "Tốc độ tăng trưởngg", "Tốc độ tăng trưởng")
+    plain = emuxl("collect", str(sample))
+    assert "= 80.xlsx" in plain.stdout and _state(sample, "80") == "rejected"  # the same bytes: not read again
+    again = emuxl("collect", str(sample), "--recheck")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "v 80.xlsx 80 (member): accepted (read again)" in again.stdout
+    assert _state(sample, "80") == "accepted" and _state(sample, "82") == "accepted"
+    check_store(sample, 2)
+
+
+# ------------------------------------------------------------------ feedback is never stale
+
+
+def _feedback_text(path: Path) -> str:
+    import openpyxl
+
+    ws = openpyxl.load_workbook(path)["Phản hồi"]
+    return "\n".join(str(c) for row in ws.iter_rows(values_only=True) for c in row if c is not None)
+
+
+def test_feedback_that_could_not_be_written_is_written_by_the_next_run(sample: Path) -> None:
+    """Tiền Giang's feedback open elsewhere: the run says so and writes the others; the next run writes it."""
+    from emuxl.demo import plausible_values
+    from emuxl.forms import member_form
+
+    _two_forms(sample)
+    assert emuxl("collect", str(sample)).returncode == 0
+    feedback = sample / "out" / "feedback" / "82-tien-giang.xlsx"
+    assert "82.xlsx" in _feedback_text(feedback)
+    campaign = load_campaign(sample)
+    values = plausible_values(campaign, random.Random(7))
+    values["A02"] = {**values["A02"], "plan": "1.234,5"}  # the correction has a problem the province must see
+    (sample / "inbox" / "82-sua.xlsx").write_bytes(member_form(campaign, campaign.member("82"), values))
+    (sample / "inbox" / "83.xlsx").write_bytes(member_form(campaign, campaign.member("83")))
+    lock = feedback.with_name(f".~lock.{feedback.name}#")  # what LibreOffice keeps beside a file it has open
+    lock.write_text("Nguyễn Văn B,thu-ky,thu-ky-pc,30.11.2026 09:12,file:///C:/Users/thu-ky;\n", encoding="utf-8")
+    blocked = emuxl("collect", str(sample))
+    assert blocked.returncode == 1
+    assert f"{feedback} is open in Excel or LibreOffice" in blocked.stderr and "The next 'emuxl collect' writes it" in (
+        blocked.stderr
+    )
+    assert "Traceback" not in blocked.stderr
+    assert (sample / "out" / "feedback" / "83-ben-tre.xlsx").is_file()  # the others were written
+    assert "82-sua.xlsx" not in _feedback_text(feedback)
+    lock.unlink()  # closed
+    again = emuxl("collect", str(sample))
+    assert again.returncode == 0, again.stdout + again.stderr
+    text = _feedback_text(feedback)
+    assert "82-sua.xlsx" in text and "1.234,5" in text
+    quiet = emuxl("collect", str(sample))
+    assert "Feedback for" not in quiet.stdout  # nothing new: nothing written again
