@@ -53,3 +53,17 @@ class FileInUse(EmuxlError):
 
 class DiskFull(EmuxlError):
     """There is no space left where an output goes."""
+
+
+class DecisionsError(EmuxlError):
+    """The meeting's recorded decisions do not fit the results (a vote on members that are not tied …)."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        lines = [str(p) for p in problems]
+        lines.append("Fix decisions in campaign.yaml and run the command again.")
+        super().__init__("\n".join(lines))
+
+
+class PreviousYearError(EmuxlError):
+    """Last year's campaign (``previous:``, or OLD of ``next-year``) cannot be read."""

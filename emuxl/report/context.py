@@ -10,10 +10,12 @@ import re
 from datetime import date
 from typing import Any
 
+from ..compare import Movement, YearOnYear
 from ..definitions import Indicator, Section
 from ..methods import Facts, Row
-from ..ranking import AWARD_VI, FLAG, MERIT, Standing
+from ..ranking import AWARD_VI, FLAG, MERIT, Ranking, Standing, award_words
 from ..results import Results
+from ..robustness import Robust
 from ..scoring import Scorecard
 from ..vnformat import fixed, join, long_date
 
@@ -57,8 +59,11 @@ def indicator_context(ind: Indicator, results: Results, noun: str) -> dict[str, 
     }
 
 
-def ranking_row(standing: Standing, card: Scorecard, sections: list[Section]) -> dict[str, Any]:
+def ranking_row(
+    standing: Standing, card: Scorecard, sections: list[Section], yearly: YearOnYear | None = None
+) -> dict[str, Any]:
     """One member's line of the ranking table, formatted for print (the same figures as 'emuxl rank --json')."""
+    moved = yearly.of(standing.member) if yearly is not None else None
     return {
         "rank": standing.rank,
         "code": standing.member,
@@ -69,10 +74,84 @@ def ranking_row(standing: Standing, card: Scorecard, sections: list[Section]) ->
         "bonus": fixed(card.bonus),
         "penalty": fixed(card.penalty),
         "award": standing.award,
-        "award_name": AWARD_VI.get(standing.award or "") or ("Biểu quyết" if standing.vote else ""),
+        "award_name": award_words(standing),
         "justification": standing.justification,
         "tie_break": standing.tie_break,
         "vote": standing.vote,
+        "pending": standing.pending,
+        "decided": standing.decided,
+        "decision": standing.decision,
+        "previous_rank": moved.previous_rank if moved else None,
+        "previous_total": fixed(moved.previous_total) if moved and moved.previous_total is not None else "",
+        "change": moved.change if moved else None,
+        "movement": moved.words if moved else "",
+    }
+
+
+def _pending_proposals(ranking: Ranking) -> dict[str, list[dict[str, Any]]]:
+    """The award places still to be voted on, as lines of the proposal («Trà Vinh hoặc Sóc Trăng»)."""
+    out: dict[str, list[dict[str, Any]]] = {FLAG: [], MERIT: []}
+    for vote in ranking.pending:
+        tied = [ranking.of(c) for c in vote.members]
+        names = " hoặc ".join(s.name for s in tied)
+        total = fixed(tied[0].shown)
+        out[vote.award].append(
+            {
+                "name": names,
+                "total": total,
+                "justification": f"Đồng hạng {vote.rank}: Hội nghị biểu quyết chọn {vote.places} đơn vị",
+                "pending": True,
+            }
+        )
+        if vote.award == FLAG and vote.fallback:
+            out[MERIT].append(
+                {
+                    "name": f"Đơn vị không được chọn Cờ thi đua trong số {join([s.name for s in tied])}",
+                    "total": total,
+                    "justification": f"Đồng hạng {vote.rank}; suất Bằng khen đã được dành cho đơn vị này",
+                    "pending": True,
+                }
+            )
+    return out
+
+
+def _year_on_year(yearly: YearOnYear | None) -> dict[str, Any] | None:
+    if yearly is None:
+        return None
+
+    def line(m: Movement) -> dict[str, Any]:
+        return {
+            "code": m.member,
+            "name": m.name,
+            "rank": m.rank,
+            "previous_rank": m.previous_rank,
+            "previous_total": fixed(m.previous_total) if m.previous_total is not None else "",
+            "change": m.change,
+            "movement": m.words,
+            "predecessors": [{"code": b.code, "name": b.name, "rank": b.rank, "of": b.of} for b in m.before],
+            "not_in_cluster": m.missing,
+        }
+
+    return {
+        "year": yearly.year,
+        "previous_year": yearly.previous_year,
+        "across_merger": yearly.across_merger,
+        "sentence": yearly.sentence,
+        "not_compared_sentence": yearly.not_compared_sentence,
+        "members": [line(m) for m in yearly.members],
+        "risers": [line(m) for m in yearly.risers],
+        "fallers": [line(m) for m in yearly.fallers],
+    }
+
+
+def _robustness(robust: Robust) -> dict[str, Any]:
+    return {
+        "method": robust.method_words,
+        "boundaries": [
+            {"label": b.label, "margin": fixed(b.margin), "sentence": b.sentence} for b in robust.boundaries
+        ],
+        "flagged": [{"name": i.name, "rank": i.rank, "low": i.low, "high": i.high} for i in robust.flagged],
+        "outliers": [o.sentence for o in robust.outliers],
     }
 
 
@@ -93,13 +172,21 @@ def build_context(results: Results, today: date | None = None) -> dict[str, Any]
         for n, s in enumerate(campaign.catalogue.sections, 1)
     ]
     base_sections = [s for s in campaign.catalogue.sections if any(i.spec.role == "base" for i in s.indicators)]
-    rows = [ranking_row(s, results.cards[s.member], base_sections) for s in ranking.standings]
+    yearly = results.year_on_year
+    rows = [ranking_row(s, results.cards[s.member], base_sections, yearly) for s in ranking.standings]
     by_code = {r["code"]: r for r in rows}
+    waiting = _pending_proposals(ranking)
     proposals = {
         award: [
-            {"name": by_code[c]["name"], "total": by_code[c]["total"], "justification": by_code[c]["justification"]}
+            {
+                "name": by_code[c]["name"],
+                "total": by_code[c]["total"],
+                "justification": by_code[c]["justification"],
+                "pending": False,
+            }
             for c in ranking.proposed[award]
         ]
+        + waiting[award]
         for award in (FLAG, MERIT)
     }
     top = rows[0] if rows else None
@@ -109,8 +196,8 @@ def build_context(results: Results, today: date | None = None) -> dict[str, Any]
         if top
         else ""
     )
-    flag_names = join(p["name"] for p in proposals[FLAG])
-    merit_names = join(p["name"] for p in proposals[MERIT])
+    flag_names = join(p["name"] for p in proposals[FLAG] if not p["pending"])
+    merit_names = join(p["name"] for p in proposals[MERIT] if not p["pending"])
     proposal_sentence = ""
     if flag_names:
         proposal_sentence += f"Cụm thống nhất đề nghị tặng Cờ thi đua của Chính phủ cho {flag_names}"
@@ -119,9 +206,44 @@ def build_context(results: Results, today: date | None = None) -> dict[str, Any]
         proposal_sentence += f"{lead}tặng Bằng khen của Thủ tướng Chính phủ cho {merit_names}"
     deputies = [names[d] for d in ranking.next_deputies]
     rotation_sentence = (
-        f"Thống nhất cử {names[ranking.next_chair]} làm Cụm trưởng"
+        ("Hội nghị đã suy tôn " if ranking.rotation_decided else "Thống nhất cử ")
+        + f"{names[ranking.next_chair]} làm Cụm trưởng"
         + (f", {join(deputies)} làm Cụm phó" if deputies else "")
         + f" năm {campaign.year + 1}."
+    )
+    votes = [
+        {
+            "rank": v.rank,
+            "names": v.names,
+            "note": v.note,
+            "sentence": v.sentence,
+        }
+        for v in ranking.votes
+    ]
+    pending_votes = [
+        {
+            "rank": p.rank,
+            "award_name": AWARD_VI[p.award],
+            "places": p.places,
+            "names": [names[c] for c in p.members],
+            "sentence": p.sentence,
+        }
+        for p in ranking.pending
+    ]
+    departures = [
+        {
+            "name": d.name,
+            "proposed": AWARD_VI.get(d.proposed or "", ""),
+            "final": AWARD_VI.get(d.final or "", ""),
+            "reason": d.reason,
+            "sentence": d.sentence,
+        }
+        for d in ranking.departures
+    ]
+    decisions_sentence = " ".join(
+        [v.sentence for v in ranking.votes]
+        + [d.sentence for d in ranking.departures]
+        + [p.sentence for p in ranking.pending]
     )
     context = {
         "cluster": campaign.cluster,
@@ -141,11 +263,24 @@ def build_context(results: Results, today: date | None = None) -> dict[str, Any]
         "ranking": rows,
         "proposals": proposals,
         "ranking_sentence": ranking_sentence,
-        "proposal_sentence": proposal_sentence + ("." if proposal_sentence else ""),
+        "proposal_sentence": " ".join(
+            [proposal_sentence + "." if proposal_sentence else ""] + [d.sentence for d in ranking.departures]
+        ).strip(),
         "rotation_sentence": rotation_sentence,
         "next_chair": {"code": ranking.next_chair, "name": names[ranking.next_chair]},
         "next_deputies": [{"code": d, "name": names[d]} for d in ranking.next_deputies],
-        "notes": ranking.notes,
+        "notes": [v.sentence for v in ranking.votes] + ranking.notes,
         "illustrative": campaign.illustrative,
+        "votes": votes,
+        "pending_votes": pending_votes,
+        "departures": departures,
+        "decisions": {
+            "recorded": bool(votes or departures or ranking.rotation_decided or campaign.decisions.awards),
+            "rotation_decided": ranking.rotation_decided,
+            "sentence": decisions_sentence,
+        },
+        "year_on_year": _year_on_year(yearly),
+        "robustness": _robustness(results.robustness),
+        "robustness_sentence": results.robustness.sentence,
     }
     return _clean(context)
