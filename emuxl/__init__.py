@@ -8,6 +8,7 @@ The library API, one call per command of the ``emuxl`` command line::
     emuxl.take_in(campaign)                      # emuxl collect
     results = emuxl.write_ranking(campaign)      # emuxl rank
     emuxl.render_reports(results, emuxl.template_paths(campaign))
+    emuxl.start_next_year("tay-nam-bo-2023", "tay-nam-bo-2024")   # emuxl next-year
 
 Names are loaded on first use, so ``import emuxl`` stays cheap.
 """
@@ -30,11 +31,13 @@ if TYPE_CHECKING:
     from .forms import write_forms
     from .intake import FileResult, MemberStatus, collect, member_status, unidentified
     from .methods import METHODS, Method, register
+    from .nextyear import NextYear, start_next_year
     from .ranking import Ranking, Standing
     from .report import Rendered, build_context, lint_template, render_reports, template_paths
     from .resources import copy_sample
     from .results import Results, as_data, compute
     from .review import Acceptance, Chosen, accept_numbers, adjust_score, choose_file
+    from .robustness import Robust
     from .scoring import Scorecard
     from .workbook import Written, ranking_path, ranking_workbook, write_ranking
 
@@ -51,6 +54,8 @@ _MODULES = {  # module -> the names it gives the library API, in the order of th
     "scoring": ["Scorecard"],
     "ranking": ["Ranking", "Standing"],
     "results": ["Results", "as_data", "compute"],
+    "robustness": ["Robust"],
+    "nextyear": ["NextYear", "start_next_year"],
     "workbook": ["Written", "ranking_path", "ranking_workbook", "write_ranking"],
     "feedback": ["write_feedback"],
     "report": ["Rendered", "build_context", "lint_template", "render_reports", "template_paths"],
@@ -73,9 +78,11 @@ __all__ = [
     "Member",
     "MemberStatus",
     "Method",
+    "NextYear",
     "Ranking",
     "Rendered",
     "Results",
+    "Robust",
     "Scorecard",
     "Standing",
     "StoreCheck",
@@ -100,6 +107,7 @@ __all__ = [
     "ranking_workbook",
     "register",
     "render_reports",
+    "start_next_year",
     "take_in",
     "template_paths",
     "unidentified",

@@ -45,7 +45,7 @@ def definition_files(folder: Path) -> tuple[list[str], list[str]]:
 
 def _same(a: Campaign, b: Campaign) -> bool:
     """Whether two loads are the same campaign: every key but where it lives, and the same form fingerprint."""
-    skip = {"folder", "indicators"}
+    skip = {"folder", "indicators", "lines"}  # lines: where keys sit in a YAML file, not what they say
     return (
         a.model_dump(exclude=skip) == b.model_dump(exclude=skip) and a.catalogue.fingerprint == b.catalogue.fingerprint
     )

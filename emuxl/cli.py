@@ -27,6 +27,7 @@ from .errors import DefinitionsError, EmuxlError, InvalidRequest
 from .files import disk_full, folder_problem
 from .forms import form_tasks, write_forms
 from .isolate import DEFAULT_TIMEOUT
+from .nextyear import Gap, start_next_year
 from .review import accept_numbers, adjust_score, choose_file
 from .store import MISSING, NOT_READ, REJECTED
 from .workbook import rank_taking_edits, ranking_path, write_ranking
@@ -357,19 +358,47 @@ def rank_command(
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    click.echo(f"{'rank':>4}  {'member':<20} {'total':>10}  award / notes")
+    yearly = data["year_on_year"]
+    last = f"{yearly['previous_year']:>9}" if yearly else ""
+    click.echo(f"{'rank':>4}  {'member':<20} {'total':>10}{last}  award / notes")
     for m in data["members"]:
         note = m["award_name"] or ("vote" if m["vote"] else "")
+        note += " (decided)" if m["decided"] else ""
+        if m["pending"]:
+            note = "vote pending: " + " or ".join(m["pending"])
         extra = "; ".join(
             x for x in (m["tie_break"], *m["not_eligible_because"], *m["not_eligible_for_flag_because"]) if x
         )
-        click.echo(f"{m['rank']:>4}  {m['name']:<20} {m['shown']:>10.2f}  {note}{'  ' + extra if extra else ''}")
+        before = ""
+        if yearly:
+            was = m["previous"]["rank"]
+            before = f"{was if was is not None else '-':>9}"
+        click.echo(
+            f"{m['rank']:>4}  {m['name']:<20} {m['shown']:>10.2f}{before}  {note}{'  ' + extra if extra else ''}"
+        )
     names = {m.code: m.name for m in campaign.members}
+    decided = " (as decided)" if data["rotation_decided"] else ""
     click.echo(
         f"Next chair: {names[data['next_chair']]}; deputies: {', '.join(names[d] for d in data['next_deputies'])}"
+        + decided
     )
+    for vote in data["votes"]:
+        click.echo(f"Vote: {vote['sentence']}")
+    for departure in data["departures"]:
+        click.echo(f"Decided: {departure['sentence']}")
     for note in data["notes"]:
         click.echo(f"Note: {note}")
+    if yearly and yearly["across_merger"]:
+        click.echo(f"Year on year: members changed since {yearly['previous_year']}; ranks compared across a merger")
+    for bound in data["robustness"]["boundaries"]:
+        flip = bound["flip"]
+        how = (
+            f"; smallest flip: {flip['indicator']} of {names[flip['member']]} by {flip['change']:+.2f}" if flip else ""
+        )
+        click.echo(f"Margin at {bound['kind']}: {bound['margin']:.2f}{how}")
+    unsafe = [names[c] for c, i in data["robustness"]["intervals"].items() if i["flagged"]]
+    if unsafe:
+        click.echo(f"Rank interval crosses an award boundary: {', '.join(unsafe)} (see «Độ tin cậy»)")
     click.echo(f"Wrote {ranking_path(campaign)}")
 
 
@@ -494,6 +523,48 @@ def run_cycle(ctx: click.Context, directory: Path) -> None:
     ctx.invoke(report, directory=directory, template=None, out=None, pdf=pdf, show_context=False, lint=False)
 
 
+@main.command("next-year")
+@click.argument("old", metavar="OLD", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("new", metavar="NEW", type=click.Path(file_okay=False, path_type=Path))
+@reports_errors
+def next_year(old: Path, new: Path) -> None:
+    """Start NEW, next year's campaign, from OLD: chair and deputies as decided, last year's values pre-filled.
+
+    NEW may not exist yet (it gets OLD's members and catalogue), or may hold a campaign for a new
+    membership (e.g. 'emuxl init NEW --sample tay-nam-bo-2025'): its members and catalogue are kept,
+    and merged members get their predecessors' figures where they add up.
+    """
+    done = start_next_year(old, new)
+    for note in done.notes:
+        click.echo(f"- {note}")
+    click.echo(f"Pre-filled {done.carried} previous-year values from {done.old.year} for the forms of {done.new.year}.")
+    if done.gaps:
+        click.echo(f"Could not carry over {len(done.gaps)} value(s); left blank on the forms, each with its reason:")
+        for reason, lines in group_gaps(done.gaps).items():
+            click.echo(f"  {reason}:")
+            for line in lines[:MAX_GAP_LINES]:
+                click.echo(f"    {line}")
+            if len(lines) > MAX_GAP_LINES:
+                click.echo(f"    … and {len(lines) - MAX_GAP_LINES} more members")
+    click.echo(f"Next: check {done.new.folder / 'campaign.yaml'}, then 'emuxl forms {new}'.")
+
+
+MAX_GAP_LINES = 8
+
+
+def group_gaps(gaps: list[Gap]) -> dict[str, list[str]]:
+    """Reason -> one line per member: «Vĩnh Long (86): A01, A02 …»."""
+    by_reason: dict[str, dict[str, list[str]]] = {}
+    for gap in gaps:
+        who = f"{gap.name} ({gap.member})"
+        what = gap.indicator if gap.field == "previous" else f"{gap.indicator}.{gap.field}"
+        by_reason.setdefault(gap.reason, {}).setdefault(who, []).append(what)
+    return {
+        reason: [f"{who}: {', '.join(items)}" for who, items in members.items()]
+        for reason, members in by_reason.items()
+    }
+
+
 def summary(campaign: Campaign) -> str:
     """A short text summary of a valid campaign."""
     names = {m.code: m.name for m in campaign.members}
@@ -510,6 +581,15 @@ def summary(campaign: Campaign) -> str:
         text += f", {base:g} points" if base else ""
         text += f", {len(extra)} bonus/penalty" if extra else ""
         lines.append(text)
+    decided = campaign.decisions
+    recorded = [f"{len(decided.votes)} vote(s)"] if decided.votes else []
+    recorded += ["final award lists"] if decided.awards else []
+    recorded += ["next chair"] if decided.next_chair else []
+    recorded += ["next deputies"] if decided.next_deputies is not None else []
+    if recorded:
+        lines.append("Decisions of the meeting: " + ", ".join(recorded))
+    if campaign.previous:
+        lines.append(f"Previous year: {campaign.previous}")
     lines.append("OK")
     return "\n".join(lines)
 

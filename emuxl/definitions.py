@@ -12,6 +12,7 @@ import hashlib
 import json
 import math
 import os
+import re
 import stat
 import unicodedata
 from collections.abc import Mapping
@@ -34,6 +35,7 @@ SPREADSHEETS = (".xlsx", ".xlsm")
 MAX_YAML_BYTES = 10 * 1024 * 1024  # 10,000 indicators take about 3 MB
 MAX_VALUES = 1_000_000  # values a file may hold once its aliases (*name) are expanded
 MAX_DEPTH = 40  # levels of nesting (a catalogue needs under 10)
+_PARENT = re.compile(r"(\.[^.\[\]]+|\[\d+\])$")  # the last step of a key path: .key or [3]
 
 
 class _Model(BaseModel):
@@ -98,6 +100,51 @@ class RankingRules(_Model):
         "order", description="next chair: the next member in list order, or the best-ranked non-chair"
     )
     next_chair: str | None = Field(None, description="next year's chair when already agreed (member code)")
+
+
+class Vote(_Model):
+    """A tie the meeting settled by vote (*biểu quyết*): the members tied at one rank, in the order decided."""
+
+    members: list[str] = Field(..., min_length=2, description="codes of the members tied at one rank")
+    order: list[str] = Field(..., min_length=2, description="the same codes, best first, as the meeting decided")
+    note: str = Field("", description="the vote as recorded, e.g. «biểu quyết 9/12»")
+
+
+class FinalAwards(_Model):
+    """The final award lists, when the meeting departs from the proposal (a list left out stays as proposed)."""
+
+    flag: list[str] | None = Field(None, description="codes proposed for the Cờ thi đua của Chính phủ, in order")
+    merit: list[str] | None = Field(None, description="codes proposed for the Bằng khen của Thủ tướng Chính phủ")
+    reason: str = Field("", description="why the meeting departed from the proposal (needed when it does)")
+
+
+class Decisions(_Model):
+    """What the conference decided (*hội nghị bình xét, suy tôn*): votes, final awards, next chair and deputies."""
+
+    votes: list[Vote] = Field([], description="each tie the meeting settled, in the order it decided")
+    awards: FinalAwards | None = Field(None, description="the final award lists, when they depart from the proposal")
+    next_chair: str | None = Field(None, description="next year's chair as elected (member code)")
+    next_deputies: list[str] | None = Field(None, description="next year's deputies as elected, in order")
+
+
+class Robustness(_Model):
+    """How solid the ranking is (*độ tin cậy*): the Monte Carlo of rank intervals and the outlier threshold."""
+
+    vary: float = Field(0.10, gt=0, lt=1, description="each indicator's points vary by ± this share in the draws")
+    spread: Literal["indicator", "member"] = Field(
+        "indicator",
+        description="indicator: one factor per indicator and draw (the scoring table's weights); "
+        "member: one per member, indicator and draw (each figure)",
+    )
+    draws: int = Field(1000, ge=10, le=100_000, description="Monte Carlo draws")
+    seed: int = Field(1, ge=0, description="seed of the draws: the same seed gives the same intervals")
+    interval: float = Field(0.90, gt=0, le=1, description="share of the draws a rank interval covers (central)")
+    outlier_share: float = Field(
+        0.5,
+        gt=0,
+        le=1,
+        description="flag a member when one indicator gives more than this share of its gap to the mean",
+    )
 
 
 class Signatory(_Model):
@@ -205,6 +252,9 @@ class CampaignFile(_Model):
     illustrative: bool = Field(False, description="the catalogue is an example, not an official table")
     ranking: RankingRules = Field(RankingRules(), description="tie-breaks, eligibility, rotation")
     report: ReportInfo = Field(ReportInfo(), description="issuer, numbers, signatory and texts of the reports")
+    decisions: Decisions = Field(Decisions(), description="what the meeting decided: votes, final awards, next chair")
+    previous: str | None = Field(None, description="last year's campaign folder, relative to this one (year on year)")
+    robustness: Robustness = Field(Robustness(), description="settings of the «Độ tin cậy» analysis")
 
 
 # ------------------------------------------------------------------ indicators.yaml
@@ -304,6 +354,22 @@ class Campaign(CampaignFile):
 
     catalogue: Catalogue
     folder: Path
+    lines: dict[str, int] = {}  # key path in campaign.yaml -> line, for messages found after loading
+
+    def problem(self, path: str, message: str) -> Problem:
+        """A problem located at a key path of campaign.yaml (``decisions.votes[0]``), with the line of the
+        path or of its nearest parent that has one."""
+        line, up = None, path
+        while up and line is None:
+            line = self.lines.get(up)
+            parent = _PARENT.sub("", up)
+            up = "" if parent == up else parent
+        return Problem(CAMPAIGN_FILE, path, message, line)
+
+    @property
+    def previous_folder(self) -> Path | None:
+        """Last year's campaign folder (``previous:``), resolved against this one, or None."""
+        return (self.folder / self.previous).resolve() if self.previous else None
 
     @cached_property
     def member_codes(self) -> list[str]:
@@ -719,6 +785,61 @@ def _check_campaign(src: _Source, data: Any) -> None:
     quota = sum(v for v in awards.values() if isinstance(v, int) and not isinstance(v, bool))
     if codes and quota > len(codes):
         src.add(("awards",), f"{quota} awards for {len(codes)} members; lower the quotas")
+    _check_decisions(src, data, codes)
+
+
+def _check_codes(src: _Source, loc: tuple[Any, ...], value: Any, codes: Mapping[str, int], what: str) -> list[str]:
+    """The member codes of a list in campaign.yaml, with a problem for each unknown or repeated one."""
+    if not isinstance(value, list):
+        return []
+    known = ", ".join(codes)
+    seen: list[str] = []
+    for j, code in enumerate(value):
+        if not isinstance(code, str):
+            continue
+        if codes and code not in codes:
+            src.add(loc + (j,), f"{what} '{code}' is not a member; use one of: {known}")
+        elif code in seen:
+            src.add(loc + (j,), f"'{code}' is listed twice; list each member once")
+        seen.append(code)
+    return seen
+
+
+def _check_decisions(src: _Source, data: dict[str, Any], codes: Mapping[str, int]) -> None:
+    decisions: dict[str, Any] = data["decisions"] if isinstance(data.get("decisions"), dict) else {}
+    voted: dict[str, int] = {}
+    for i, vote in _items(decisions, "votes"):
+        loc = ("decisions", "votes", i)
+        members = _check_codes(src, loc + ("members",), vote.get("members"), codes, "voted member")
+        order = _check_codes(src, loc + ("order",), vote.get("order"), codes, "member")
+        for code in members:
+            if code in voted:
+                src.add(loc + ("members",), f"'{code}' is also in decisions.votes[{voted[code]}]; merge the two votes")
+            voted.setdefault(code, i)
+        if members and isinstance(vote.get("order"), list) and sorted(order) != sorted(members):
+            src.add(
+                loc + ("order",),
+                f"order must list exactly the members of the vote ({', '.join(members)}), each once, best first",
+            )
+    awards: dict[str, Any] = decisions["awards"] if isinstance(decisions.get("awards"), dict) else {}
+    flag = _check_codes(src, ("decisions", "awards", "flag"), awards.get("flag"), codes, "member")
+    merit = _check_codes(src, ("decisions", "awards", "merit"), awards.get("merit"), codes, "member")
+    for code in sorted(set(flag) & set(merit)):
+        src.add(("decisions", "awards", "merit"), f"'{code}' is in both flag and merit; a member gets one award")
+    chair = decisions.get("next_chair")
+    if isinstance(chair, str) and codes and chair not in codes:
+        src.add(("decisions", "next_chair"), f"next chair '{chair}' is not a member; use one of: {', '.join(codes)}")
+    deputies = _check_codes(src, ("decisions", "next_deputies"), decisions.get("next_deputies"), codes, "deputy")
+    if isinstance(chair, str) and chair in deputies:
+        src.add(("decisions", "next_deputies"), f"'{chair}' is the next chair; the chair cannot also be a deputy")
+    rules: dict[str, Any] = data["ranking"] if isinstance(data.get("ranking"), dict) else {}
+    agreed = rules.get("next_chair")
+    if isinstance(chair, str) and isinstance(agreed, str) and agreed != chair:
+        src.add(
+            ("decisions", "next_chair"),
+            f"ranking.next_chair says '{agreed}' and decisions.next_chair '{chair}'; remove ranking.next_chair"
+            " (the meeting's decision is kept in decisions)",
+        )
 
 
 def _check_report(src: _Source, campaign: Any, catalogue: Any) -> None:
@@ -793,7 +914,24 @@ def load_campaign(folder: Path | str = ".") -> Campaign:
     _check_numbers(cat, cat.data)
     _check_tie_break_sections(camp, camp.data, cat.data)
     _check_report(camp, camp.data, cat.data)
+    _check_previous(camp, camp.data, folder)
     problems = sorted(camp.problems, key=camp.order) + sorted(cat.problems, key=cat.order)
     if problems or meta is None or catalogue is None:
         raise DefinitionsError(problems)
-    return Campaign(**dict(meta), catalogue=catalogue, folder=folder.resolve())
+    lines = {_dotted(loc): line for loc, line in getattr(camp, "lines", {}).items() if loc}  # YAML only
+    return Campaign(**dict(meta), catalogue=catalogue, folder=folder.resolve(), lines=lines)
+
+
+def _check_previous(src: _Source, data: Any, folder: Path) -> None:
+    """``previous:`` must name another campaign folder."""
+    previous = data.get("previous") if isinstance(data, dict) else None
+    if not isinstance(previous, str):
+        return
+    there = (folder / previous).resolve()
+    if there == folder.resolve():
+        src.add(("previous",), "previous names this campaign's own folder; give last year's folder")
+    elif not (there / CAMPAIGN_FILE).is_file():
+        src.add(
+            ("previous",),
+            f"no {CAMPAIGN_FILE} in {there}; give last year's campaign folder, relative to this one (../tnb-2023)",
+        )

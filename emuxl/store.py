@@ -697,6 +697,39 @@ class Store:
         """(id, sha256, name, size, status) of every stored file, in the order received."""
         return self.db.execute("SELECT id, sha256, name, size, status FROM submissions ORDER BY id").fetchall()
 
+    # ------------------------------------------------------------------ carried over from last year (next-year)
+
+    CARRIED_SCHEMA = """
+    CREATE TABLE IF NOT EXISTS carried (
+        member TEXT NOT NULL, indicator TEXT NOT NULL, field TEXT NOT NULL, number REAL,
+        note TEXT NOT NULL, source TEXT NOT NULL, at TEXT NOT NULL,
+        PRIMARY KEY (member, indicator, field)) WITHOUT ROWID;
+    """
+
+    def set_carried(self, rows: Sequence[tuple[str, str, str, float | None, str]], source: str) -> None:
+        """Replace what was carried over from last year: (member, indicator, field, number or None, note) rows,
+        from the campaign folder ``source``; a None number is an input left blank, its note says why."""
+        with self.transaction() as db:
+            db.execute(self.CARRIED_SCHEMA)
+            db.execute("DELETE FROM carried")
+            at = now()
+            db.executemany(
+                "INSERT INTO carried (member, indicator, field, number, note, source, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(*row, source, at) for row in rows],
+            )
+
+    def carried(self) -> dict[str, dict[str, dict[str, tuple[float | None, str]]]]:
+        """member -> indicator -> field -> (number or None, note): what next-year carried over, if anything."""
+        found = self.db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'carried'").fetchone()
+        out: dict[str, dict[str, dict[str, tuple[float | None, str]]]] = {}
+        if found is None:
+            return out
+        for member, indicator, fld, number, note in self.db.execute(
+            "SELECT member, indicator, field, number, note FROM carried"
+        ):
+            out.setdefault(member, {}).setdefault(indicator, {})[fld] = (number, note)
+        return out
+
 
 def _mark_due(db: sqlite3.Connection, members: Sequence[str]) -> None:
     stamp = datetime.now(UTC).isoformat(timespec="microseconds")

@@ -125,3 +125,31 @@ def user():
     finally:
         subprocess.run(["chmod", "-R", "u+rwX", str(home)], check=False)
         shutil.rmtree(home, ignore_errors=True)
+
+
+def collected(folder: Path, sample_name: str, seed: int = 2023) -> Path:
+    """A sample campaign in ``folder`` with the demo's generated returns collected into its store."""
+    from emuxl.definitions import load_campaign
+    from emuxl.demo import write_demo_returns
+    from emuxl.intake import collect
+
+    resources.copy_sample(sample_name, folder)
+    campaign = load_campaign(folder)
+    write_demo_returns(campaign, seed)
+    for _ in collect(campaign, [folder / "inbox"], jobs=2):
+        pass
+    return folder
+
+
+@pytest.fixture(scope="session")
+def returned_2023(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The 2023 sample with the demo's returns collected (shared: copy it before changing anything)."""
+    return collected(tmp_path_factory.mktemp("returned") / "tnb-2023", "tay-nam-bo-2023")
+
+
+@pytest.fixture
+def demo_2023(returned_2023: Path, tmp_path: Path) -> Path:
+    """A copy of the 2023 sample with the demo's returns collected, to change at will."""
+    import shutil
+
+    return Path(shutil.copytree(returned_2023, tmp_path / "tnb-2023"))

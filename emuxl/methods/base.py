@@ -81,6 +81,7 @@ class Input:
     row_label: str = ""
     limits: Limits = Limits(low=0, high=MAX_AMOUNT)
     hint: str = ""  # what to enter, shown when the cell is selected ("nhập 0 nếu không có")
+    carried_from: str | None = None  # next year, pre-filled from last year's value of this input (next-year)
 
 
 @dataclass(frozen=True)

@@ -86,7 +86,7 @@ class LowerParams(Params):
 
 
 LOWER_ACTUAL = Input("actual", "Thực hiện", "actual", hint="nhập 0 nếu không có")
-LOWER_PREVIOUS = Input("previous", "Cùng kỳ năm trước", "previous", hint="nhập 0 nếu không có")
+LOWER_PREVIOUS = Input("previous", "Cùng kỳ năm trước", "previous", hint="nhập 0 nếu không có", carried_from="actual")
 
 
 def _lower_needs(p: LowerParams) -> list[Input]:
@@ -234,6 +234,7 @@ ACCIDENT_INPUTS = tuple(
         row_label=label,
         limits=COUNTS,
         hint="nhập 0 nếu không có",
+        carried_from=c if col == PREVIOUS_COLUMN else None,
     )
     for i, (c, label) in enumerate(CRITERIA, 1)
     for name, col in ((c, ACTUAL_COLUMN), (f"{c}_previous", PREVIOUS_COLUMN))
