@@ -195,6 +195,8 @@ class FileLines:
             return
         if self.bar is None:
             self.bar = self.stack.enter_context(click.progressbar(length=total, label="Collecting", file=sys.stderr))
+        if self.bar.pos >= total:
+            return  # a file found twice: the bar is already full
         self.bar.update(1)
         if self.bar.pos >= total:
             self.stack.close()  # the bar ends with the last file, before the feedback is written

@@ -414,23 +414,29 @@ def test_names_with_control_characters_are_shown_escaped(sample: Path) -> None:
 
 
 def test_an_unreadable_file_gets_its_verdict_and_the_batch_goes_on(sample: Path, user) -> None:
-    """A file the user may not read (mode 000, as that user): 'not read', exit 1; the others are taken; fixed: read."""
+    """A file and a folder the user may not read (mode 000, as that user): each 'not read' with the reason, exit 1;
+    the others are taken; once readable, they are read."""
     folder = user.home / "campaign"
     shutil.copytree(sample, folder)
     campaign = load_campaign(folder)
     inbox = folder / "inbox"
-    inbox.mkdir()
+    (inbox / "ben-tre").mkdir(parents=True)
     (inbox / "long-an.xlsx").write_bytes(_good_form(campaign))
     (inbox / "tien-giang.xlsx").write_bytes(_good_form(campaign, "82", 2))
+    (inbox / "ben-tre" / "83.xlsx").write_bytes(_good_form(campaign, "83", 3))
     user.own(folder)
     (inbox / "long-an.xlsx").chmod(0)
+    (inbox / "ben-tre").chmod(0)
     done = user.run([sys.executable, "-m", "emuxl", "collect", str(folder)])
     assert done.returncode == 1, done.stdout + done.stderr
-    assert "? long-an.xlsx: not read" in done.stdout and "Permission denied" in done.stdout
+    assert "? long-an.xlsx: not read" in done.stdout and "? ben-tre: not read" in done.stdout
+    assert done.stdout.count("Permission denied") == 2, done.stdout
     assert "v tien-giang.xlsx 82 (member): accepted" in done.stdout and "Traceback" not in done.stderr
     (inbox / "long-an.xlsx").chmod(0o644)
+    (inbox / "ben-tre").chmod(0o755)
     again = user.run([sys.executable, "-m", "emuxl", "collect", str(folder)])
-    assert again.returncode == 0 and "v long-an.xlsx 80 (member): accepted" in again.stdout, again.stdout
+    assert again.returncode == 0, again.stdout
+    assert "v long-an.xlsx 80 (member): accepted" in again.stdout and "v 83.xlsx 83 (member): accepted" in again.stdout
 
 
 MEASURED = """
