@@ -248,7 +248,10 @@ def status(directory: Path, as_json: bool) -> None:
         if r.conflicts:
             click.echo(f"{'':<6} settle it: emuxl choose {directory} {r.code} FILE --by NAME")
     for name, state, problem in strays:
-        click.echo(f"unidentified file {name}: {state}: {problem}")
+        if state == NOT_READ:
+            click.echo(f"file {name}: not read yet ({problem}); the next 'emuxl collect' reads it again")
+        else:
+            click.echo(f"unidentified file {name}: {state}: {problem}")
     done = sum(1 for r in rows if r.state != MISSING)
     click.echo(f"{done}/{len(rows)} members returned a form.")
 

@@ -414,8 +414,7 @@ def test_names_with_control_characters_are_shown_escaped(sample: Path) -> None:
 
 
 def test_an_unreadable_file_gets_its_verdict_and_the_batch_goes_on(sample: Path, user) -> None:
-    """A file and a folder the user may not read (mode 000, as that user): each 'not read' with the reason, exit 1;
-    the others are taken; once readable, they are read."""
+    """A file and a folder the user may not read: each 'not read' with the reason, the others taken; later, read."""
     folder = user.home / "campaign"
     shutil.copytree(sample, folder)
     campaign = load_campaign(folder)
@@ -574,8 +573,7 @@ def test_a_sheet_cut_off_after_its_data_is_refused_as_the_whole_sheet_would_be()
 
 
 def test_rows_inserted_in_libreoffice_are_allowed_a_deleted_row_is_named(office, sample: Path) -> None:
-    """LibreOffice inserts rows above an indicator and inside C03's block: accepted, exact values; a row deleted
-    in LibreOffice: refused naming the indicator whose row is gone."""
+    """Rows inserted in LibreOffice (inside C03's block too) read exactly; a deleted row is refused, named."""
     from emuxl.intake.read import cell_address
 
     campaign = load_campaign(sample)

@@ -206,8 +206,7 @@ def _counted_follows_the_rule(folder: Path) -> None:
 
 
 def test_several_concurrent_runs_equal_one_sequential_run(sample: Path, tmp_path: Path) -> None:
-    """Four collect processes over overlapping folders at once store what one sequential run stores; the file
-    that counts follows the rule (each run has its own receipt time, so it may differ from the sequential run's)."""
+    """Four concurrent collect runs over overlapping folders store what one run stores; who counts follows the rule."""
     campaign = load_campaign(sample)
     pool = tmp_path / "pool"
     many_forms(campaign, pool, 36)  # 36 forms: three per member, the newest counting
@@ -298,6 +297,8 @@ def test_a_read_that_timed_out_or_was_killed_is_read_again_by_the_next_collect(s
     assert ("longer than 2 s" if how == "stall-reader" else "SIGKILL") in first.stdout
     assert "the next 'emuxl collect' reads them again" in first.stdout
     assert _state(sample, "80") == "missing" and _state(sample, "82") == "accepted"
+    status = emuxl("status", str(sample))
+    assert "file 80.xlsx: not read yet" in status.stdout and "reads it again" in status.stdout, status.stdout
     again = emuxl("collect", str(sample))
     assert again.returncode == 0, again.stdout + again.stderr
     assert "v 80.xlsx 80 (member): accepted" in again.stdout and "= 82.xlsx" in again.stdout
@@ -415,8 +416,7 @@ def _says(done: subprocess.CompletedProcess[str], *words: str) -> None:
 
 @pytest.mark.parametrize("damage", ["truncated", "random-bytes"])
 def test_a_damaged_store_gives_a_message_naming_it_and_what_to_do(sample: Path, damage: str) -> None:
-    """emuxl.db cut in half or overwritten: status, collect and rank say the store is damaged and how to recover;
-    check --store reports it (exit 1)."""
+    """emuxl.db cut in half or overwritten: status, collect, rank and check --store say so and how to recover."""
     folder = _collected(sample)
     db = folder / "emuxl.db"
     data = db.read_bytes()
@@ -437,8 +437,7 @@ def test_a_folder_in_place_of_the_store_gives_a_message(sample: Path) -> None:
 
 
 def test_a_read_only_campaign_folder(sample: Path, user) -> None:
-    """A campaign folder the user may only read: status and check --store work; collect, rank and forms say the
-    folder is read-only (exit 1); nothing is written."""
+    """A read-only campaign folder: status and check --store work; collect, rank, forms say so; nothing written."""
     folder = user.home / "campaign"
     shutil.copytree(_collected(sample), folder)
     for path in [folder, *folder.rglob("*")]:
