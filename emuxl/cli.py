@@ -243,6 +243,8 @@ class FileLines:
             return
         if self.bar is None:
             self.bar = self.stack.enter_context(click.progressbar(length=total, label="Collecting", file=sys.stderr))
+        if self.bar.pos >= total:
+            return  # a file found twice: the bar is already full
         self.bar.update(1)
         if self.bar.pos >= total:
             self.stack.close()  # the bar ends with the last file, before the feedback is written
@@ -295,7 +297,10 @@ def status(directory: Path, as_json: bool) -> None:
         if r.conflicts:
             click.echo(f"{'':<6} settle it: emuxl choose {directory} {r.code} FILE --by NAME")
     for name, state, problem in strays:
-        click.echo(f"unidentified file {name}: {state}: {problem}")
+        if state == NOT_READ:
+            click.echo(f"file {name}: not read yet ({problem}); the next 'emuxl collect' reads it again")
+        else:
+            click.echo(f"unidentified file {name}: {state}: {problem}")
     done = sum(1 for r in rows if r.state != MISSING)
     click.echo(f"{done}/{len(rows)} members returned a form.")
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from .definitions import Campaign
 from .errors import FileInUse
 from .feedback import refresh_feedback
-from .intake import FileResult, collect, find_files
+from .intake import FileResult, collect, find_files, to_read_again
 from .isolate import DEFAULT_TIMEOUT, check_timeout
 from .store import NOT_READ, REJECTED
 
@@ -60,12 +60,12 @@ def take_in(
     """Take in returned files (default: the inbox folder) and write the feedback of the members concerned.
 
     ``on_file`` is called as each file is done, with its result and the number
-    of files found (files read again come on top). With ``recheck`` every
-    stored file is read again first (after a catalogue fix, say).
+    of files to do (found, and stored ones to read again). With ``recheck``
+    every stored file is read again (after a catalogue fix, say).
     """
     check_timeout(timeout)
     sources = list(sources) if sources else [campaign.folder / "inbox"]
-    total = len(find_files(sources))
+    total = len(find_files(sources)) + to_read_again(campaign, recheck)
     files = []
     for result in collect(campaign, sources, jobs=jobs, timeout=timeout, recheck=recheck):
         files.append(result)

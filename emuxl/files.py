@@ -55,7 +55,7 @@ def write_atomic(path: Path, data: bytes) -> None:
 def _write_error(e: OSError, path: Path) -> Exception:
     if disk_full(e):
         return DiskFull(f"cannot write {path}: the disk is full ({e.strerror}); free some space and run again.")
-    message = folder_problem(e)
+    message = folder_problem(e, path)
     return FolderError(message) if message else e
 
 
@@ -67,16 +67,23 @@ def _blocking_file(path: Path) -> Path | None:
     return None
 
 
-def folder_problem(e: OSError) -> str | None:
+def folder_problem(e: OSError, target: Path | None = None) -> str | None:
     """What an error on a file of the campaign folder means and what to do, or None when it is not one of
-    those: no permission, a read-only disk, a folder where a file goes or a file where a folder goes."""
-    where = Path(os.fsdecode(e.filename)) if e.filename else None
+    those: no permission, a read-only disk, a folder where a file goes or a file where a folder goes.
+    ``target`` is the file being written, when the error names a temporary file beside it."""
+    where = target or (Path(os.fsdecode(e.filename)) if e.filename else None)
     if where is None:
         return None
     if e.errno in (errno.EACCES, errno.EPERM):
+        folder = next((p for p in where.parents if p.is_dir()), where.parent)  # the nearest that exists
+        if not os.access(folder, os.W_OK):
+            return (
+                f"cannot write {where}: the folder {folder} is read-only for you. Make it writable, or copy the"
+                " campaign to a folder you can write to, and run again."
+            )
         return (
-            f"cannot use {where}: permission denied. Make it and its folder writable for you (or close the program"
-            " that holds it) and run again."
+            f"cannot use {where}: permission denied. Make it writable for you (or close the program that holds"
+            " it) and run again."
         )
     if e.errno == errno.EROFS:
         return f"cannot write {where}: the disk is read-only. Copy the campaign to a writable folder and run again."

@@ -416,23 +416,28 @@ def test_names_with_control_characters_are_shown_escaped(sample: Path) -> None:
 
 
 def test_an_unreadable_file_gets_its_verdict_and_the_batch_goes_on(sample: Path, user) -> None:
-    """A file the user may not read (mode 000, as that user): 'not read', exit 1; the others are taken; fixed: read."""
+    """A file and a folder the user may not read: each 'not read' with the reason, the others taken; later, read."""
     folder = user.home / "campaign"
     shutil.copytree(sample, folder)
     campaign = load_campaign(folder)
     inbox = folder / "inbox"
-    inbox.mkdir()
+    (inbox / "ben-tre").mkdir(parents=True)
     (inbox / "long-an.xlsx").write_bytes(_good_form(campaign))
     (inbox / "tien-giang.xlsx").write_bytes(_good_form(campaign, "82", 2))
+    (inbox / "ben-tre" / "83.xlsx").write_bytes(_good_form(campaign, "83", 3))
     user.own(folder)
     (inbox / "long-an.xlsx").chmod(0)
+    (inbox / "ben-tre").chmod(0)
     done = user.run([sys.executable, "-m", "emuxl", "collect", str(folder)])
     assert done.returncode == 1, done.stdout + done.stderr
-    assert "? long-an.xlsx: not read" in done.stdout and "Permission denied" in done.stdout
+    assert "? long-an.xlsx: not read" in done.stdout and "? ben-tre: not read" in done.stdout
+    assert done.stdout.count("Permission denied") == 2, done.stdout
     assert "v tien-giang.xlsx 82 (member): accepted" in done.stdout and "Traceback" not in done.stderr
     (inbox / "long-an.xlsx").chmod(0o644)
+    (inbox / "ben-tre").chmod(0o755)
     again = user.run([sys.executable, "-m", "emuxl", "collect", str(folder)])
-    assert again.returncode == 0 and "v long-an.xlsx 80 (member): accepted" in again.stdout, again.stdout
+    assert again.returncode == 0, again.stdout
+    assert "v long-an.xlsx 80 (member): accepted" in again.stdout and "v 83.xlsx 83 (member): accepted" in again.stdout
 
 
 MEASURED = """
@@ -570,8 +575,7 @@ def test_a_sheet_cut_off_after_its_data_is_refused_as_the_whole_sheet_would_be()
 
 
 def test_rows_inserted_in_libreoffice_are_allowed_a_deleted_row_is_named(office, sample: Path) -> None:
-    """LibreOffice inserts rows above an indicator and inside C03's block: accepted, exact values; a row deleted
-    in LibreOffice: refused naming the indicator whose row is gone."""
+    """Rows inserted in LibreOffice (inside C03's block too) read exactly; a deleted row is refused, named."""
     from emuxl.intake.read import cell_address
 
     campaign = load_campaign(sample)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import random
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -205,8 +206,7 @@ def _counted_follows_the_rule(folder: Path) -> None:
 
 
 def test_several_concurrent_runs_equal_one_sequential_run(sample: Path, tmp_path: Path) -> None:
-    """Four collect processes over overlapping folders at once store what one sequential run stores; the file
-    that counts follows the rule (each run has its own receipt time, so it may differ from the sequential run's)."""
+    """Four concurrent collect runs over overlapping folders store what one run stores; who counts follows the rule."""
     campaign = load_campaign(sample)
     pool = tmp_path / "pool"
     many_forms(campaign, pool, 36)  # 36 forms: three per member, the newest counting
@@ -297,6 +297,8 @@ def test_a_read_that_timed_out_or_was_killed_is_read_again_by_the_next_collect(s
     assert ("longer than 2 s" if how == "stall-reader" else "SIGKILL") in first.stdout
     assert "the next 'emuxl collect' reads them again" in first.stdout
     assert _state(sample, "80") == "missing" and _state(sample, "82") == "accepted"
+    status = emuxl("status", str(sample))
+    assert "file 80.xlsx: not read yet" in status.stdout and "reads it again" in status.stdout, status.stdout
     again = emuxl("collect", str(sample))
     assert again.returncode == 0, again.stdout + again.stderr
     assert "v 80.xlsx 80 (member): accepted" in again.stdout and "= 82.xlsx" in again.stdout
@@ -392,3 +394,109 @@ def test_feedback_that_could_not_be_written_is_written_by_the_next_run(sample: P
     assert "82-sua.xlsx" in text and "1.234,5" in text
     quiet = emuxl("collect", str(sample))
     assert "Feedback for" not in quiet.stdout  # nothing new: nothing written again
+
+
+# ------------------------------------------------------------------ damage to the campaign folder: a message, exit 1
+
+
+def _collected(sample: Path) -> Path:
+    """The sample with two forms taken in; the campaign folder."""
+    _two_forms(sample)
+    assert emuxl("collect", str(sample)).returncode == 0
+    return sample
+
+
+def _says(done: subprocess.CompletedProcess[str], *words: str) -> None:
+    """A command ended with exit 1 and a plain message holding these words, no traceback."""
+    assert done.returncode == 1, (done.returncode, done.stdout, done.stderr)
+    assert "Traceback" not in done.stderr and re.search(r"^Error: ", done.stderr, re.MULTILINE), done.stderr
+    for word in words:
+        assert word in done.stderr, (word, done.stderr)
+
+
+@pytest.mark.parametrize("damage", ["truncated", "random-bytes"])
+def test_a_damaged_store_gives_a_message_naming_it_and_what_to_do(sample: Path, damage: str) -> None:
+    """emuxl.db cut in half or overwritten: status, collect, rank and check --store say so and how to recover."""
+    folder = _collected(sample)
+    db = folder / "emuxl.db"
+    data = db.read_bytes()
+    db.write_bytes(data[: len(data) // 2] if damage == "truncated" else random.Random(1).randbytes(len(data)))
+    for extra in ("emuxl.db-wal", "emuxl.db-shm"):
+        (folder / extra).unlink(missing_ok=True)
+    for command in ("status", "collect", "rank"):
+        _says(emuxl(command, str(folder)), f"the store {db} is damaged", "backup copy", "emuxl check --store")
+    checked = emuxl("check", str(folder), "--store")
+    assert checked.returncode == 1 and "damaged" in checked.stderr and "Traceback" not in checked.stderr
+
+
+def test_a_folder_in_place_of_the_store_gives_a_message(sample: Path) -> None:
+    """emuxl.db being a folder: every command using the store says so and what to do."""
+    (sample / "emuxl.db").mkdir()
+    for command in ("status", "collect", "rank"):
+        _says(emuxl(command, str(sample)), f"{sample / 'emuxl.db'} is a folder", "move it out of the way")
+
+
+def test_a_read_only_campaign_folder(sample: Path, user) -> None:
+    """A read-only campaign folder: status and check --store work; collect, rank, forms say so; nothing written."""
+    folder = user.home / "campaign"
+    shutil.copytree(_collected(sample), folder)
+    for path in [folder, *folder.rglob("*")]:
+        path.chmod(0o555 if path.is_dir() else 0o444)  # readable, not writable, for the user (owner or not)
+    before = sorted((p, p.stat().st_mtime_ns) for p in folder.rglob("*"))
+    status = user.run([sys.executable, "-m", "emuxl", "status", str(folder)])
+    assert status.returncode == 0 and "2/12 members returned a form." in status.stdout, status.stderr
+    assert user.run([sys.executable, "-m", "emuxl", "check", str(folder), "--store"]).returncode == 0
+    collect = user.run([sys.executable, "-m", "emuxl", "collect", str(folder), "--recheck"])
+    _says(collect, "read-only", str(folder))
+    _says(user.run([sys.executable, "-m", "emuxl", "rank", str(folder)]), f"{folder / 'out'} is read-only for you")
+    _says(user.run([sys.executable, "-m", "emuxl", "forms", str(folder)]), f"the folder {folder} is read-only for you")
+    assert sorted((p, p.stat().st_mtime_ns) for p in folder.rglob("*")) == before
+
+
+def test_a_file_where_a_folder_goes_and_a_folder_where_a_file_goes(sample: Path) -> None:
+    """archive/ or out/ being a file, ranking.xlsx being a folder: a message naming it, exit 1, files kept."""
+    folder = _collected(sample)
+    shutil.rmtree(folder / "archive")
+    (folder / "archive").write_text("not a folder")
+    (folder / "inbox" / "83.xlsx").write_bytes((folder / "inbox" / "82.xlsx").read_bytes()[:-1] + b"\0")
+    _says(emuxl("collect", str(folder)), f"{folder / 'archive'} is not a folder")
+    (folder / "archive").unlink()
+    shutil.rmtree(folder / "out")
+    (folder / "out").write_text("not a folder")
+    _says(emuxl("rank", str(folder)), f"{folder / 'out'} is a file, but emuxl needs a folder there")
+    (folder / "out").unlink()
+    (folder / "out" / "ranking.xlsx").mkdir(parents=True)
+    _says(emuxl("rank", str(folder)), f"{folder / 'out' / 'ranking.xlsx'} is a folder, but emuxl writes a file")
+
+
+def test_init_on_a_full_disk_says_so(small_disk: Path) -> None:
+    """init on a full disk: exit 1, 'the disk is full', and what to do with the incomplete folder."""
+    _fill_disk(small_disk, 16 * 1024)
+    done = emuxl("init", str(small_disk / "campaign"))
+    _says(done, "the disk is full", "incomplete", "--force")
+
+
+def test_a_corrupt_template_under_report_check_gives_a_message(sample: Path) -> None:
+    """A template that is not a readable .docx: report --check names it and says how to restore it (exit 1)."""
+    template = sample / "templates" / "bao-cao-tong-ket.docx"
+    template.write_bytes(template.read_bytes()[:3000])
+    done = emuxl("report", str(sample), "--check")
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert f"{template}: not a Word document (.docx) that can be read" in done.stderr
+    assert "backup copy" in done.stderr and "emuxl init" in done.stderr
+
+
+def test_check_store_verifies_the_archive_against_the_store(sample: Path) -> None:
+    """check --store: a healthy campaign passes; an archived file changed or removed is named (exit 1)."""
+    folder = _collected(sample)
+    healthy = emuxl("check", str(folder), "--store")
+    assert healthy.returncode == 0 and "2 stored file(s) checked against archive/, 0 problem(s)." in healthy.stdout
+    copies = sorted((folder / "archive").iterdir())
+    copies[0].chmod(0o600)
+    copies[0].write_bytes(copies[0].read_bytes() + b"x")
+    copies[1].unlink()
+    (folder / "archive" / ("f" * 64 + ".xlsx")).write_bytes(b"stray")
+    done = emuxl("check", str(folder), "--store")
+    assert done.returncode == 1, done.stdout
+    assert "has changed" in done.stderr and "is missing" in done.stderr and "2 problem(s)" in done.stdout
+    assert "1 archived file(s) are not in the store" in done.stdout

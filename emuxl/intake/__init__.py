@@ -243,6 +243,12 @@ def collect(
         store.close()
 
 
+def to_read_again(campaign: Campaign, recheck: bool = False) -> int:
+    """How many stored files the next collect reads again: those not read yet (with ``recheck``: all)."""
+    with Store(campaign.folder, readonly=True) as store:
+        return sum(1 for r in store.submissions() if recheck or r.status == NOT_READ)
+
+
 def _again(row: Row, size: int) -> _Pending:
     return _Pending(row.sha256, size, row.name, row.path, None, row.received_at, row.saved_at, row.id, True)
 
@@ -349,5 +355,6 @@ __all__ = [
     "member_issues",
     "member_status",
     "read_and_verify",
+    "to_read_again",
     "unidentified",
 ]

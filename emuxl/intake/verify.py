@@ -132,28 +132,29 @@ class Place(NamedTuple):
         return row >= self.first and (self.last == 0 or row <= self.last)
 
 
-def _definition_rows(book: RawBook, sheet: str) -> list[int]:
-    """The rows of the section and indicator titles (s_ and d_ names) on a sheet, in order."""
-    key = ("definition rows", sheet)
+def _blocks(book: RawBook, sheet: str) -> dict[str, tuple[int, int]]:
+    """Indicator code -> the rows of its block on a sheet: its title row (its d_ name), and the last row before
+    the next section or indicator title (0: none after it). Worked out once per file."""
+    key = ("blocks", sheet)
     if key not in book.memo:
-        rows = []
+        titles = []  # (row, code or "" for a section)
         for name in book.names:
             if name.startswith(("s_", "d_")):
                 where = book.ref(name)
                 if where and where[0] == sheet:
-                    rows.append(int(row_number(where[1])))
-        book.memo[key] = sorted(rows)
+                    titles.append((int(row_number(where[1])), name[2:] if name[0] == "d" else ""))
+        titles.sort()
+        blocks = {}
+        for i, (row, code) in enumerate(titles):
+            if code:
+                blocks[code] = (row, titles[i + 1][0] - 1 if i + 1 < len(titles) else 0)
+        book.memo[key] = blocks
     return book.memo[key]
 
 
 def _block(book: RawBook, code: str, sheet: str) -> tuple[int, int] | None:
-    """The rows of an indicator's block on a sheet: its title row, and the last row before the next title (0: none)."""
-    title = book.ref(title_name(code))
-    if title is None or title[0] != sheet:
-        return None
-    row = int(row_number(title[1]))
-    after = [r for r in _definition_rows(book, sheet) if r > row]
-    return row, (after[0] - 1 if after else 0)
+    """The rows of an indicator's block on a sheet (see ``_blocks``), or None when its title is not there."""
+    return _blocks(book, sheet).get(code)
 
 
 def _shown_place(where: tuple[str, str] | None) -> str:
