@@ -17,7 +17,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name as letter_of
 
 from .definitions import Campaign, Member
-from .errors import FileInUse
+from .errors import DecisionsError, FileInUse
 from .files import write_atomic
 from .layout import COLUMNS, KIND_MEMBER, KIND_PEER, SCORE_SHEET
 from .results import compute
@@ -244,7 +244,10 @@ def refresh_feedback(campaign: Campaign, codes: Iterable[str] = ()) -> FeedbackD
         wanted = (set(codes) | set(due) | missing_feedback(campaign, store)) & set(campaign.member_codes)
     if not wanted:
         return done
-    cards = compute(campaign).cards  # the points computed now, once for every member written
+    try:
+        cards = compute(campaign).cards  # the points computed now, once for every member written
+    except DecisionsError:  # recorded votes no longer fit the scores: rank and report say so; collect goes on
+        cards = {}  # and the feedback goes out without the points
     with Store(campaign.folder) as store:
         for code in sorted(wanted):
             member = campaign.member(code)

@@ -337,3 +337,21 @@ def test_decisions_file_round_trip(sample: Path) -> None:
     assert campaign.decisions == Decisions(next_chair="95")
     assert Decisions().votes == [] and FinalAwards().flag is None
     assert Vote(members=["a", "b"], order=["b", "a"]).note == ""
+
+
+def test_a_vote_that_no_longer_fits_stops_rank_but_never_collect(sample: Path) -> None:
+    """A recorded vote on members that are not tied: rank refuses with the reason; collect still takes files in."""
+    from click.testing import CliRunner
+
+    from emuxl.cli import main
+    from emuxl.demo import write_demo_returns
+
+    with (sample / "campaign.yaml").open("a", encoding="utf-8") as f:
+        f.write('decisions:\n  votes:\n    - {members: ["80", "82"], order: ["82", "80"]}\n')
+    write_demo_returns(load_campaign(sample))
+    runner = CliRunner()
+    collected = runner.invoke(main, ["collect", str(sample)])
+    assert collected.exit_code in (0, 1) and "Traceback" not in collected.output, collected.output
+    assert (sample / "out" / "feedback" / "80-long-an.xlsx").is_file()
+    ranked = runner.invoke(main, ["rank", str(sample)])
+    assert ranked.exit_code == 1 and "decisions" in ranked.output, ranked.output
