@@ -205,12 +205,22 @@ def forms(directory: Path, members: tuple[str, ...], jobs: int | None) -> None:
     "--timeout", default=DEFAULT_TIMEOUT, show_default=True, type=Seconds(), help="Seconds allowed to read one file."
 )
 @click.option("--recheck", is_flag=True, help="Read every stored file again first (after a catalogue fix).")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Read and judge every file as a real run would, and print the verdicts; store, archive and out/ are left"
+    " as they were.",
+)
 @reports_errors
-def collect(directory: Path, paths: tuple[Path, ...], jobs: int | None, timeout: float, recheck: bool) -> None:
+def collect(
+    directory: Path, paths: tuple[Path, ...], jobs: int | None, timeout: float, recheck: bool, dry_run: bool
+) -> None:
     """Take in returned files (PATHs, files or folders; default DIR/inbox) and write feedback."""
     campaign = load_campaign(directory)
+    if dry_run:
+        click.echo("Dry run: every file is read and judged; nothing is stored, archived or written.")
     with contextlib.ExitStack() as stack:
-        run = take_in(campaign, paths, jobs, timeout, on_file=FileLines(stack), recheck=recheck)
+        run = take_in(campaign, paths, jobs, timeout, on_file=FileLines(stack), recheck=recheck, dry_run=dry_run)
     report_run(run, campaign)
 
 
@@ -219,7 +229,11 @@ def report_run(run: CollectRun, campaign: Campaign) -> None:
     if len(run.files) > LARGE_BATCH:  # under the progress bar only the files with a problem are listed
         for result in run.rejected + run.not_read:
             click.echo(describe(result))
-    click.echo(", ".join(f"{n} {state}" for state, n in sorted(run.counts.items())) or "No files found.")
+    counts = ", ".join(f"{n} {state}" for state, n in sorted(run.counts.items())) or "No files found."
+    if run.dry_run:
+        click.echo(f"A real run would give: {counts} (nothing was kept; run without --dry-run to take them in).")
+    else:
+        click.echo(counts)
     if run.not_read:
         click.echo(f"{len(run.not_read)} file(s) not read this time: the next 'emuxl collect' reads them again.")
     if run.feedback:

@@ -15,7 +15,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -120,6 +120,28 @@ NOT_COUNTED = (REJECTED, NOT_READ)
 def now() -> str:
     """The current time, UTC, ISO 8601 to the second."""
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def copy_store(folder: Path, target: Path) -> bool:
+    """Copy the campaign's store into the file ``target`` without writing anything in ``folder`` (a dry run works
+    on the copy); False when the campaign has no store yet."""
+    source = folder / STORE_FILE
+    if not source.is_file():
+        return False
+    # With no -wal file beside it the store is whole as it is: opened immutable, SQLite creates nothing (a plain
+    # read-only open would leave -wal and -shm files behind). With one, another run may be writing: read through it.
+    flags = "mode=ro" if source.with_name(source.name + "-wal").exists() else "mode=ro&immutable=1"
+    try:
+        with (
+            closing(sqlite3.connect(f"{source.resolve().as_uri()}?{flags}", uri=True)) as db,
+            closing(sqlite3.connect(target)) as copy,
+        ):
+            db.backup(copy)
+    except sqlite3.DatabaseError as e:
+        raise StoreError(
+            f"cannot read the store {source} ({e}). Run 'emuxl check --store {folder}' to see what is wrong with it."
+        ) from e
+    return True
 
 
 def receipt_time() -> str:

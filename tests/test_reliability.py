@@ -502,3 +502,59 @@ def test_check_store_verifies_the_archive_against_the_store(sample: Path) -> Non
     assert done.returncode == 1, done.stdout
     assert "has changed" in done.stderr and "is missing" in done.stderr and "2 problem(s)" in done.stdout
     assert "1 archived file(s) are not in the store" in done.stdout
+
+
+# ------------------------------------------------------------------ collect --dry-run
+
+
+def _folder_state(folder: Path) -> dict[str, bytes]:
+    """Every file under the campaign folder (store, its journal files, archive, out/ …) with its bytes."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _verdicts(output: str) -> list[str]:
+    """The per-file lines of collect's output (their problems included), in order."""
+    return [line for line in output.splitlines() if line[:2] in ("v ", "x ", "? ", "= ", "- ") or line[:4] == "    "]
+
+
+def test_collect_dry_run_gives_a_real_runs_verdicts_and_changes_nothing(sample: Path) -> None:
+    """--dry-run reads and judges every file (new, duplicate, rejected, one not read before and gone from the
+    inbox) as the real run then does, and leaves every byte of the campaign folder as it was."""
+    from emuxl.demo import plausible_values
+    from emuxl.forms import member_form
+
+    path, sha = _two_forms(sample)
+    cmd = [sys.executable, str(HERE / "faults.py"), "stall-reader", sha, "collect", str(sample), "--timeout", "1"]
+    assert subprocess.run(cmd, capture_output=True, text=True, timeout=600).returncode == 1  # 80 not read
+    path.unlink()  # read again from archive/
+    campaign = load_campaign(sample)
+    again = member_form(campaign, campaign.member("82"), plausible_values(campaign, random.Random(7)))
+    (sample / "inbox" / "82-sửa lại.xlsx").write_bytes(again)
+    (sample / "inbox" / "ghi chú.xlsx").write_bytes(b"not a workbook")
+    before = _folder_state(sample)
+
+    dry = emuxl("collect", str(sample), "--dry-run")
+    assert _folder_state(sample) == before  # no store row, no archive file, no feedback, no journal file
+    assert dry.returncode == 1, dry.stdout + dry.stderr  # a file would be rejected: the same exit code
+    assert dry.stdout.startswith("Dry run: every file is read and judged; nothing is stored, archived or written.")
+    assert "A real run would give: 2 accepted, 1 duplicate, 1 rejected" in dry.stdout, dry.stdout
+    verdicts = _verdicts(dry.stdout)
+    assert "v 80.xlsx 80 (member): accepted (read again)" in verdicts
+    assert "v 82-sửa lại.xlsx 82 (member): accepted" in verdicts
+    assert "= 82.xlsx: duplicate" in verdicts and "x ghi chú.xlsx: rejected" in verdicts
+
+    real = emuxl("collect", str(sample))
+    assert real.returncode == 1
+    assert sorted(_verdicts(real.stdout)) == sorted(verdicts)  # what the dry run said is what happened
+    assert _folder_state(sample) != before
+
+
+def test_collect_dry_run_before_anything_was_collected_creates_nothing(sample: Path) -> None:
+    """On a fresh campaign a dry run leaves no store, archive or feedback folder behind."""
+    _two_forms(sample)
+    before = _folder_state(sample)
+    dry = emuxl("collect", str(sample), "--dry-run")
+    assert dry.returncode == 0, dry.stdout + dry.stderr
+    assert "A real run would give: 2 accepted" in dry.stdout
+    assert _folder_state(sample) == before
+    assert not (sample / "emuxl.db").exists() and not (sample / "archive").exists()

@@ -32,7 +32,7 @@ from ..store import (
     in_force,
     receipt_time,
 )
-from .admit import Kept, admit, archived, find_files, shown
+from .admit import Kept, admit, archive_dir, archived, find_files, shown
 from .issues import Issue, count, make_issue
 from .read import read_book
 from .sniff import MAX_FILE_BYTES, sniff_container
@@ -350,6 +350,8 @@ def unidentified(campaign: Campaign) -> list[tuple[str, str, str]]:
 __all__ = [
     "FileResult",
     "MemberStatus",
+    "archive_dir",
+    "archived",
     "collect",
     "find_files",
     "member_issues",
