@@ -19,6 +19,10 @@ def test_wheel_installs_with_samples_and_templates(tmp_path: Path) -> None:
     )
     [wheel] = list((tmp_path / "dist").glob("emuxl-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
+    modules = {str(p.relative_to(ROOT)) for p in (ROOT / "emuxl").rglob("*.py")}
+    assert modules == {
+        n for n in names if n.endswith(".py") and not n.startswith(("emuxl/samples/", "emuxl/templates/"))
+    }, "the wheel must carry every module of emuxl/ and no other (setup.cfg's packages)"
     assert "emuxl/samples/tay-nam-bo-2023/indicators.yaml" in names
     assert "emuxl/templates/bao-cao-tong-ket.docx" in names and "emuxl/py.typed" in names
     target = tmp_path / "site"
