@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -487,7 +486,7 @@ def write_ranking(campaign: Campaign, overwrite_edits: bool = False) -> Results:
     write_atomic(path, written.data)
     with Store(campaign.folder) as store:
         store.set_master_state(hashlib.sha256(written.data).hexdigest(), written.editable)
-        store.add_run(json.dumps(as_data(results), ensure_ascii=False))
+        store.add_run(as_data(results))
     return results
 
 
