@@ -1,8 +1,9 @@
 """The campaign's SQLite store: every file received, every value with its cell, every issue.
 
-One transaction per file, WAL journal, ``synchronous=FULL`` and a busy
-timeout: two runs at once, or a run killed mid-import, leave a consistent
-store, and a re-run finishes the job. Nothing is ever deleted: a newer file
+Files are stored whole (one savepoint each) in transactions of up to a
+quarter of a second's files, WAL journal, ``synchronous=FULL`` and a busy timeout: two
+runs at once, or a run killed mid-import, leave a consistent store, and a
+re-run finishes the job. Nothing is ever deleted: a newer file
 from the same member supersedes the older one, which stays in history.
 """
 
@@ -162,7 +163,21 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, taken at once so concurrent runs queue instead of failing."""
+        """One write transaction, taken at once so concurrent runs queue instead of failing.
+
+        Within another one it is a savepoint of it: all or nothing on its own, durable when the outer one
+        commits (collect stores the files read in a quarter of a second together: one commit, one fsync).
+        """
+        if self.db.in_transaction:
+            self.db.execute("SAVEPOINT part")
+            try:
+                yield self.db
+            except BaseException:
+                self.db.execute("ROLLBACK TO part")
+                self.db.execute("RELEASE part")
+                raise
+            self.db.execute("RELEASE part")
+            return
         self.db.execute("BEGIN IMMEDIATE")
         try:
             yield self.db
