@@ -182,8 +182,8 @@ class FormulaSheet(Worksheet):
     conditional-format and validation formula. A formula made only of Excel
     2007 functions is stored as written, which is what the ranking workbook's
     hundreds of thousands of formulas are, and every formula of a form (its
-    self-scores, validations and highlighting rules): forms are written 1.8×
-    faster, byte for byte the same. This overrides a private method of
+    self-scores, validations and highlighting rules): a form takes about half
+    the CPU, byte for byte the same. This overrides a private method of
     XlsxWriter (pinned below 4 in setup.cfg); tests/test_sheets.py fails if it
     stops being called.
     """
