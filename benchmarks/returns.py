@@ -82,13 +82,21 @@ def _openpyxl_save(paths: list[Path]) -> None:
 
 
 def _libreoffice_save(paths: list[Path], soffice: str) -> None:
+    """Convert the files with one LibreOffice; the files it left out (it stops a batch when it crashes), again."""
     with tempfile.TemporaryDirectory(prefix="emuxl-bench-lo-") as tmp:
         out = Path(tmp) / "out"
-        cmd = [soffice, f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--norestore", "--nologo"]
-        cmd += ["--convert-to", "xlsx:Calc Office Open XML", "--outdir", str(out), *map(str, paths)]
-        subprocess.run(cmd, check=True, capture_output=True, timeout=3600)
-        for path in paths:
-            shutil.move(out / path.name, path)
+        todo = list(paths)
+        while todo:
+            cmd = [soffice, f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--norestore", "--nologo"]
+            cmd += ["--convert-to", "xlsx:Calc Office Open XML", "--outdir", str(out), *map(str, todo)]
+            done = subprocess.run(cmd, capture_output=True, text=True, timeout=3600)
+            left = [p for p in todo if not (out / p.name).exists()]
+            if len(left) == len(todo):
+                raise RuntimeError(f"LibreOffice converted none of {len(todo)} files: {done.stderr[-2000:]}")
+            for path in todo:
+                if path not in left:
+                    shutil.move(out / path.name, path)
+            todo = left
 
 
 _VIEW = re.compile(rb"<workbookView\b([^>]*?)(/?)>")

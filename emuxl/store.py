@@ -392,7 +392,7 @@ def pack_run(result: Mapping[str, Any], counted: Mapping[tuple[str, str], int]) 
         for c in codes
     }
     data["counted"] = sorted([member, kind, sid] for (member, kind), sid in counted.items())
-    return zlib.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 9)
+    return zlib.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 6)
 
 
 def unpack_run(stored: bytes | str) -> dict[str, Any]:

@@ -44,6 +44,7 @@ def test_cycle_benchmark_small_prints_every_stage_with_its_floors(tmp_path: Path
     assert len(re.findall(r"^store growth per rank run, MB\s+\d+\.\d\d\b", out, re.MULTILINE)) == 3, out
     statuses = re.findall(r"^collect statuses: (.*)$", out, re.MULTILINE)
     assert len(statuses) == 3 and not any("rejected" in s for s in statuses), out  # realistic returns are taken in
-    assert len(re.findall(r"^growth: milliseconds per member at", out, re.MULTILINE)) == 2
+    assert len(re.findall(r"^growth: CPU milliseconds per member at", out, re.MULTILINE)) == 2
     text = tables.read_text(encoding="utf-8")
     assert "| whole cycle |" in text and "| rank, CPU s (one process) |" in text and "load" in text
+    assert "| store growth per rank run, MB |" in text and "the run itself" in text
