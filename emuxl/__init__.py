@@ -8,6 +8,7 @@ The library API, one call per command of the ``emuxl`` command line::
     emuxl.take_in(campaign)                      # emuxl collect
     results = emuxl.write_ranking(campaign)      # emuxl rank
     emuxl.render_reports(results, emuxl.template_paths(campaign))
+    emuxl.start_next_year("tay-nam-bo-2023", "tay-nam-bo-2024")   # emuxl next-year
 
 Names are loaded on first use, so ``import emuxl`` stays cheap.
 """
@@ -20,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
+    from .campaign_files import convert_campaign, init_campaign, prepare_trial
+    from .checkup import StoreCheck, check_store
     from .collecting import CollectRun, take_in
     from .definitions import Campaign, Indicator, Member, load_campaign
     from .demo import write_demo_returns
@@ -28,25 +31,31 @@ if TYPE_CHECKING:
     from .forms import write_forms
     from .intake import FileResult, MemberStatus, collect, member_status, unidentified
     from .methods import METHODS, Method, register
+    from .nextyear import NextYear, start_next_year
     from .ranking import Ranking, Standing
     from .report import Rendered, build_context, lint_template, render_reports, template_paths
     from .resources import copy_sample
     from .results import Results, as_data, compute
-    from .review import Acceptance, accept_numbers, adjust_score
+    from .review import Acceptance, Chosen, accept_numbers, adjust_score, choose_file
+    from .robustness import Robust
     from .scoring import Scorecard
     from .workbook import Written, ranking_path, ranking_workbook, write_ranking
 
 _MODULES = {  # module -> the names it gives the library API, in the order of the cycle
     "resources": ["copy_sample"],
+    "campaign_files": ["convert_campaign", "init_campaign", "prepare_trial"],
     "methods": ["METHODS", "Method", "register"],
     "definitions": ["Campaign", "Indicator", "Member", "load_campaign"],
     "forms": ["write_forms"],
     "intake": ["FileResult", "MemberStatus", "collect", "member_status", "unidentified"],
     "collecting": ["CollectRun", "take_in"],
-    "review": ["Acceptance", "accept_numbers", "adjust_score"],
+    "review": ["Acceptance", "Chosen", "accept_numbers", "adjust_score", "choose_file"],
+    "checkup": ["StoreCheck", "check_store"],
     "scoring": ["Scorecard"],
     "ranking": ["Ranking", "Standing"],
     "results": ["Results", "as_data", "compute"],
+    "robustness": ["Robust"],
+    "nextyear": ["NextYear", "start_next_year"],
     "workbook": ["Written", "ranking_path", "ranking_workbook", "write_ranking"],
     "feedback": ["write_feedback"],
     "report": ["Rendered", "build_context", "lint_template", "render_reports", "template_paths"],
@@ -59,6 +68,7 @@ __all__ = [
     "METHODS",
     "Acceptance",
     "Campaign",
+    "Chosen",
     "CollectRun",
     "DefinitionsError",
     "EmuxlError",
@@ -68,27 +78,36 @@ __all__ = [
     "Member",
     "MemberStatus",
     "Method",
+    "NextYear",
     "Ranking",
     "Rendered",
     "Results",
+    "Robust",
     "Scorecard",
     "Standing",
+    "StoreCheck",
     "Written",
     "__version__",
     "accept_numbers",
     "adjust_score",
     "as_data",
     "build_context",
+    "check_store",
+    "choose_file",
     "collect",
     "compute",
+    "convert_campaign",
     "copy_sample",
+    "init_campaign",
     "lint_template",
     "load_campaign",
     "member_status",
+    "prepare_trial",
     "ranking_path",
     "ranking_workbook",
     "register",
     "render_reports",
+    "start_next_year",
     "take_in",
     "template_paths",
     "unidentified",

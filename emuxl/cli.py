@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import math
 import shutil
 import sqlite3
 import sys
@@ -17,15 +18,18 @@ import click
 
 from . import __version__, intake, resources, results
 from . import report as reporting
-from .collecting import take_in
+from .campaign_files import TRIAL_DIR, convert_campaign, definition_files, init_campaign, prepare_trial
+from .checkup import check_store
+from .collecting import CollectRun, take_in
 from .definitions import Campaign, load_campaign
 from .demo import write_demo_returns
 from .errors import DefinitionsError, EmuxlError, InvalidRequest
-from .files import disk_full
+from .files import disk_full, folder_problem
 from .forms import form_tasks, write_forms
 from .isolate import DEFAULT_TIMEOUT
-from .review import accept_numbers, adjust_score
-from .store import MISSING, REJECTED
+from .nextyear import Gap, start_next_year
+from .review import accept_numbers, adjust_score, choose_file
+from .store import MISSING, NOT_READ, REJECTED
 from .workbook import rank_taking_edits, ranking_path, write_ranking
 
 LARGE_BATCH = 50  # above this many files, a progress bar instead of a line per file
@@ -61,9 +65,27 @@ def reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
                 raise click.ClickException(
                     f"the disk is full ({e}); free some space and run again. Files already taken in are kept."
                 ) from e
+            message = folder_problem(e) if isinstance(e, OSError) else None
+            if message:
+                raise click.ClickException(message) from e
             raise
 
     return wrapper
+
+
+class Seconds(click.ParamType):
+    """A number of seconds above 0 (not 0, not negative, not NaN, not infinite)."""
+
+    name = "seconds"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if not math.isfinite(seconds) or seconds <= 0:
+            self.fail(f"{value!r} is not a number of seconds above 0", param, ctx)
+        return seconds
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -75,30 +97,83 @@ def main() -> None:
     """
 
 
+FORMATS = click.Choice(["xlsx", "yaml"])
+
+
 @main.command()
 @click.argument("directory", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
 @click.option(
     "--sample",
-    default="tay-nam-bo-2023",
-    show_default=True,
     type=click.Choice(resources.sample_names()),
-    help="Bundled sample campaign to start from.",
+    help="Start from a bundled sample campaign instead of a blank workbook.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=FORMATS,
+    help="campaign.xlsx, or campaign.yaml + indicators.yaml (default: xlsx for a blank start, yaml for a sample).",
 )
 @click.option("--force", is_flag=True, help="Write into a folder that is not empty.")
-def init(directory: Path, sample: str, force: bool) -> None:
-    """Create a campaign folder DIR from a bundled sample."""
+@reports_errors
+def init(directory: Path, sample: str | None, fmt: str | None, force: bool) -> None:
+    """Create a campaign folder DIR: a blank campaign.xlsx to fill in, or a bundled sample."""
     if directory.exists() and any(directory.iterdir()) and not force:
         raise click.UsageError(f"{directory} is not empty; choose a new folder or add --force to write into it.")
-    resources.copy_sample(sample, directory)
-    click.echo(f"Created {directory} from sample {sample}. Next: edit campaign.yaml, then 'emuxl check {directory}'.")
+    written = init_campaign(directory, sample, "xlsx" if fmt == "xlsx" else "yaml" if fmt else None)
+    what = f"from sample {sample}" if sample else "with a blank campaign workbook"
+    names = " and ".join(p.name for p in written)
+    click.echo(f"Created {directory} {what}. Next: fill in {names}, then run 'emuxl check {directory}'.")
 
 
 @main.command()
 @campaign_dir
+@click.option("--store", "store", is_flag=True, help="Check emuxl.db (SQLite's integrity check) and archive/ instead.")
 @reports_errors
-def check(directory: Path) -> None:
-    """Validate campaign.yaml and the catalogue; print a summary or every problem."""
-    click.echo(summary(load_campaign(directory)))
+def check(directory: Path, store: bool) -> None:
+    """Validate the campaign (campaign.xlsx, or campaign.yaml and its catalogue); print a summary or every problem.
+
+    With --store, check the store and the archive instead.
+    """
+    if not store:
+        _, ignored = definition_files(directory)
+        if ignored:
+            click.echo(f"Note: campaign.xlsx is the definition; {' and '.join(ignored)} are not read.", err=True)
+        click.echo(summary(load_campaign(directory)))
+        return
+    found = check_store(directory)
+    for problem in found.problems:
+        click.echo(f"Error: {problem}", err=True)
+    for note in found.notes:
+        click.echo(f"Note: {note}")
+    click.echo(f"{found.files} stored file(s) checked against archive/, {len(found.problems)} problem(s).")
+    if found.problems:
+        sys.exit(1)
+
+
+@main.command()
+@campaign_dir
+@click.option(
+    "--to", "to", type=FORMATS, required=True, help="xlsx: write campaign.xlsx; yaml: campaign.yaml + indicators.yaml."
+)
+@click.option(
+    "--out", "out", type=click.Path(file_okay=False, path_type=Path), help="Folder to write into (default: DIR)."
+)
+@click.option("--force", is_flag=True, help="Replace files that exist.")
+@reports_errors
+def convert(directory: Path, to: str, out: Path | None, force: bool) -> None:
+    """Write a valid campaign's definitions as campaign.xlsx or as YAML, checked to be the same campaign.
+
+    YAML comments are not kept. While campaign.xlsx is in a folder it is the
+    definition; the YAML files beside it are not read.
+    """
+    done = convert_campaign(directory, "xlsx" if to == "xlsx" else "yaml", out, force)
+    click.echo(f"Wrote {', '.join(str(p) for p in done.written)}: the same campaign and form fingerprint.")
+    if done.ignored:
+        click.echo(
+            f"Note: campaign.xlsx is the definition while it is in the folder; {' and '.join(done.ignored)}"
+            " are not read. Move it away to use the YAML files.",
+            err=True,
+        )
 
 
 @main.command()
@@ -126,20 +201,32 @@ def forms(directory: Path, members: tuple[str, ...], jobs: int | None) -> None:
     help="Reader processes (default: all cores); each file is read within --timeout and, on Linux only, "
     "within a memory cap.",
 )
-@click.option("--timeout", default=DEFAULT_TIMEOUT, show_default=True, help="Seconds allowed to read one file.")
+@click.option(
+    "--timeout", default=DEFAULT_TIMEOUT, show_default=True, type=Seconds(), help="Seconds allowed to read one file."
+)
+@click.option("--recheck", is_flag=True, help="Read every stored file again first (after a catalogue fix).")
 @reports_errors
-def collect(directory: Path, paths: tuple[Path, ...], jobs: int | None, timeout: float) -> None:
+def collect(directory: Path, paths: tuple[Path, ...], jobs: int | None, timeout: float, recheck: bool) -> None:
     """Take in returned files (PATHs, files or folders; default DIR/inbox) and write feedback."""
     campaign = load_campaign(directory)
     with contextlib.ExitStack() as stack:
-        run = take_in(campaign, paths, jobs, timeout, on_file=FileLines(stack))
-    if len(run.files) > LARGE_BATCH:  # under the progress bar only the rejected files are listed
-        for result in run.rejected:
+        run = take_in(campaign, paths, jobs, timeout, on_file=FileLines(stack), recheck=recheck)
+    report_run(run, campaign)
+
+
+def report_run(run: CollectRun, campaign: Campaign) -> None:
+    """collect's summary, and exit 1 when a file was rejected or not read or a feedback workbook not written."""
+    if len(run.files) > LARGE_BATCH:  # under the progress bar only the files with a problem are listed
+        for result in run.rejected + run.not_read:
             click.echo(describe(result))
     click.echo(", ".join(f"{n} {state}" for state, n in sorted(run.counts.items())) or "No files found.")
+    if run.not_read:
+        click.echo(f"{len(run.not_read)} file(s) not read this time: the next 'emuxl collect' reads them again.")
     if run.feedback:
         click.echo(f"Feedback for {len(run.feedback)} member(s) in {campaign.folder / 'out' / 'feedback'}")
-    if run.rejected:
+    for blocked in run.feedback_blocked:
+        click.echo(f"Error: {blocked} The next 'emuxl collect' writes it.", err=True)
+    if not run.ok:
         sys.exit(1)
 
 
@@ -156,6 +243,8 @@ class FileLines:
             return
         if self.bar is None:
             self.bar = self.stack.enter_context(click.progressbar(length=total, label="Collecting", file=sys.stderr))
+        if self.bar.pos >= total:
+            return  # a file found twice: the bar is already full
         self.bar.update(1)
         if self.bar.pos >= total:
             self.stack.close()  # the bar ends with the last file, before the feedback is written
@@ -164,8 +253,9 @@ class FileLines:
 def describe(result: intake.FileResult) -> str:
     """One line (and its problems) for a file taken in."""
     who = f" {result.member} ({result.kind})" if result.member else ""
-    mark = {REJECTED: "x", intake.DUPLICATE: "=", intake.SKIPPED: "-"}.get(result.status, "v")
-    lines = [f"{mark} {result.name}{who}: {result.status}"]
+    mark = {REJECTED: "x", NOT_READ: "?", intake.DUPLICATE: "=", intake.SKIPPED: "-"}.get(result.status, "v")
+    again = " (read again)" if result.again else ""
+    lines = [f"{mark} {result.name}{who}: {result.status}{again}"]
     for issue in result.issues[:MAX_SHOWN]:
         where = " ".join(x for x in (issue.indicator, issue.cell) if x)
         lines.append(f"    {issue.code}{f' [{where}]' if where else ''}: {issue.message}")
@@ -200,8 +290,17 @@ def status(directory: Path, as_json: bool) -> None:
         line = f"{r.code:<6} {r.name:<20} {r.state:<24} {r.errors:>4} {r.warnings:>4}  "
         line += f"{r.peer_state:<10} " if peer else ""
         click.echo(line + r.file + (f"  (also: {', '.join(r.other_files)})" if r.other_files else ""))
+        if r.chosen_by:
+            click.echo(f"{'':<6} chosen by {r.chosen_by}")
+        for doubt in r.conflicts:
+            click.echo(f"{'':<6} conflict: {doubt}")
+        if r.conflicts:
+            click.echo(f"{'':<6} settle it: emuxl choose {directory} {r.code} FILE --by NAME")
     for name, state, problem in strays:
-        click.echo(f"unidentified file {name}: {state}: {problem}")
+        if state == NOT_READ:
+            click.echo(f"file {name}: not read yet ({problem}); the next 'emuxl collect' reads it again")
+        else:
+            click.echo(f"unidentified file {name}: {state}: {problem}")
     done = sum(1 for r in rows if r.state != MISSING)
     click.echo(f"{done}/{len(rows)} members returned a form.")
 
@@ -217,6 +316,22 @@ def accept(directory: Path, member: str, indicators: tuple[str, ...], author: st
     for a in accept_numbers(load_campaign(directory), member, indicators, author):
         click.echo(f"{a.indicator} {a.field} ({a.cell}): «{a.raw}» accepted as {a.number:g}")
     click.echo("Run 'emuxl rank' to use them.")
+
+
+@main.command()
+@campaign_dir
+@click.argument("member")
+@click.argument("file")
+@click.option("--by", "author", required=True, help="Who chooses (shown in the store's history).")
+@reports_errors
+def choose(directory: Path, member: str, file: str, author: str) -> None:
+    """Make FILE the file that counts for MEMBER (its name as received, its path, or the start of its hash)."""
+    campaign = load_campaign(directory)
+    done = choose_file(campaign, member, file, author)
+    click.echo(
+        f"{campaign.member(member).name}: {done.name} (received {done.received_at}, saved {done.saved_at}) now counts,"
+        f" chosen by {done.author}, until a newer file is received. Run 'emuxl rank' to use it."
+    )
 
 
 @main.command("rank")
@@ -248,19 +363,47 @@ def rank_command(
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    click.echo(f"{'rank':>4}  {'member':<20} {'total':>10}  award / notes")
+    yearly = data["year_on_year"]
+    last = f"{yearly['previous_year']:>9}" if yearly else ""
+    click.echo(f"{'rank':>4}  {'member':<20} {'total':>10}{last}  award / notes")
     for m in data["members"]:
         note = m["award_name"] or ("vote" if m["vote"] else "")
+        note += " (decided)" if m["decided"] else ""
+        if m["pending"]:
+            note = "vote pending: " + " or ".join(m["pending"])
         extra = "; ".join(
             x for x in (m["tie_break"], *m["not_eligible_because"], *m["not_eligible_for_flag_because"]) if x
         )
-        click.echo(f"{m['rank']:>4}  {m['name']:<20} {m['shown']:>10.2f}  {note}{'  ' + extra if extra else ''}")
+        before = ""
+        if yearly:
+            was = m["previous"]["rank"]
+            before = f"{was if was is not None else '-':>9}"
+        click.echo(
+            f"{m['rank']:>4}  {m['name']:<20} {m['shown']:>10.2f}{before}  {note}{'  ' + extra if extra else ''}"
+        )
     names = {m.code: m.name for m in campaign.members}
+    decided = " (as decided)" if data["rotation_decided"] else ""
     click.echo(
         f"Next chair: {names[data['next_chair']]}; deputies: {', '.join(names[d] for d in data['next_deputies'])}"
+        + decided
     )
+    for vote in data["votes"]:
+        click.echo(f"Vote: {vote['sentence']}")
+    for departure in data["departures"]:
+        click.echo(f"Decided: {departure['sentence']}")
     for note in data["notes"]:
         click.echo(f"Note: {note}")
+    if yearly and yearly["across_merger"]:
+        click.echo(f"Year on year: members changed since {yearly['previous_year']}; ranks compared across a merger")
+    for bound in data["robustness"]["boundaries"]:
+        flip = bound["flip"]
+        how = (
+            f"; smallest flip: {flip['indicator']} of {names[flip['member']]} by {flip['change']:+.2f}" if flip else ""
+        )
+        click.echo(f"Margin at {bound['kind']}: {bound['margin']:.2f}{how}")
+    unsafe = [names[c] for c, i in data["robustness"]["intervals"].items() if i["flagged"]]
+    if unsafe:
+        click.echo(f"Rank interval crosses an award boundary: {', '.join(unsafe)} (see «Độ tin cậy»)")
     click.echo(f"Wrote {ranking_path(campaign)}")
 
 
@@ -341,13 +484,41 @@ def demo(ctx: click.Context, directory: Path, sample: str) -> None:
     """The whole cycle on a bundled sample, with generated returns (a few deliberately wrong)."""
     if directory.exists() and any(directory.iterdir()):
         raise click.UsageError(f"{directory} is not empty; the demo needs a new folder.")
-    ctx.invoke(init, directory=directory, sample=sample, force=False)
-    ctx.invoke(check, directory=directory)
+    ctx.invoke(init, directory=directory, sample=sample, fmt=None, force=False)
+    run_cycle(ctx, directory)
+
+
+@main.command()
+@campaign_dir
+@click.option(
+    "--to",
+    "scratch",
+    type=click.Path(file_okay=False, path_type=Path),
+    help=f"Scratch folder for the trial (default: DIR/{TRIAL_DIR}; emptied first).",
+)
+@click.pass_context
+@reports_errors
+def trial(ctx: click.Context, directory: Path, scratch: Path | None) -> None:
+    """Try your own campaign through the whole cycle in a scratch copy, with generated returns.
+
+    Forms, generated returns (a few deliberately wrong), collect, status, rank
+    and report all run in the scratch folder; the campaign's own inbox, store,
+    forms and out/ are never read or written.
+    """
+    folder = prepare_trial(directory, scratch)
+    click.echo(f"Trial run of {directory} in {folder} (generated values, not the members' figures).")
+    run_cycle(ctx, folder)
+    click.echo(f"Trial done: look at {folder / 'forms'}, {folder / 'out'}. Nothing in {directory} was changed.")
+
+
+def run_cycle(ctx: click.Context, directory: Path) -> None:
+    """check, forms, generated returns, collect, status, rank and report in a folder (the demo and the trial)."""
+    ctx.invoke(check, directory=directory, store=False)
     ctx.invoke(forms, directory=directory, members=(), jobs=None)
     paths = write_demo_returns(load_campaign(directory))
     click.echo(f"Generated {len(paths)} returned files in {directory / 'inbox'} (a few deliberately wrong).")
     try:
-        ctx.invoke(collect, directory=directory, paths=(), jobs=None, timeout=DEFAULT_TIMEOUT)
+        ctx.invoke(collect, directory=directory, paths=(), jobs=None, timeout=DEFAULT_TIMEOUT, recheck=False)
     except SystemExit as e:
         if e.code not in (0, 1):  # 1 = a file was rejected: expected, the demo sends one on purpose
             raise
@@ -355,6 +526,48 @@ def demo(ctx: click.Context, directory: Path, sample: str) -> None:
     ctx.invoke(rank_command, directory=directory, as_json=False)
     pdf = shutil.which("soffice") is not None
     ctx.invoke(report, directory=directory, template=None, out=None, pdf=pdf, show_context=False, lint=False)
+
+
+@main.command("next-year")
+@click.argument("old", metavar="OLD", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("new", metavar="NEW", type=click.Path(file_okay=False, path_type=Path))
+@reports_errors
+def next_year(old: Path, new: Path) -> None:
+    """Start NEW, next year's campaign, from OLD: chair and deputies as decided, last year's values pre-filled.
+
+    NEW may not exist yet (it gets OLD's members and catalogue), or may hold a campaign for a new
+    membership (e.g. 'emuxl init NEW --sample tay-nam-bo-2025'): its members and catalogue are kept,
+    and merged members get their predecessors' figures where they add up.
+    """
+    done = start_next_year(old, new)
+    for note in done.notes:
+        click.echo(f"- {note}")
+    click.echo(f"Pre-filled {done.carried} previous-year values from {done.old.year} for the forms of {done.new.year}.")
+    if done.gaps:
+        click.echo(f"Could not carry over {len(done.gaps)} value(s); left blank on the forms, each with its reason:")
+        for reason, lines in group_gaps(done.gaps).items():
+            click.echo(f"  {reason}:")
+            for line in lines[:MAX_GAP_LINES]:
+                click.echo(f"    {line}")
+            if len(lines) > MAX_GAP_LINES:
+                click.echo(f"    … and {len(lines) - MAX_GAP_LINES} more members")
+    click.echo(f"Next: check {done.new.folder / 'campaign.yaml'}, then 'emuxl forms {new}'.")
+
+
+MAX_GAP_LINES = 8
+
+
+def group_gaps(gaps: list[Gap]) -> dict[str, list[str]]:
+    """Reason -> one line per member: «Vĩnh Long (86): A01, A02 …»."""
+    by_reason: dict[str, dict[str, list[str]]] = {}
+    for gap in gaps:
+        who = f"{gap.name} ({gap.member})"
+        what = gap.indicator if gap.field == "previous" else f"{gap.indicator}.{gap.field}"
+        by_reason.setdefault(gap.reason, {}).setdefault(who, []).append(what)
+    return {
+        reason: [f"{who}: {', '.join(items)}" for who, items in members.items()]
+        for reason, members in by_reason.items()
+    }
 
 
 def summary(campaign: Campaign) -> str:
@@ -373,6 +586,15 @@ def summary(campaign: Campaign) -> str:
         text += f", {base:g} points" if base else ""
         text += f", {len(extra)} bonus/penalty" if extra else ""
         lines.append(text)
+    decided = campaign.decisions
+    recorded = [f"{len(decided.votes)} vote(s)"] if decided.votes else []
+    recorded += ["final award lists"] if decided.awards else []
+    recorded += ["next chair"] if decided.next_chair else []
+    recorded += ["next deputies"] if decided.next_deputies is not None else []
+    if recorded:
+        lines.append("Decisions of the meeting: " + ", ".join(recorded))
+    if campaign.previous:
+        lines.append(f"Previous year: {campaign.previous}")
     lines.append("OK")
     return "\n".join(lines)
 

@@ -10,12 +10,16 @@ import datetime as dt
 import difflib
 import hashlib
 import json
+import math
+import os
+import re
+import stat
 import unicodedata
 from collections.abc import Mapping
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal, Self
+from typing import Any, Literal, Protocol, Self
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -24,7 +28,14 @@ from .errors import CampaignNotFound, DefinitionsError, Problem
 from .methods import METHODS, Input, Limits, Method, Params
 
 CODE_PATTERN = r"^[A-Z][A-Z0-9_]*$"
+MEMBER_CODE = r"^[0-9]{1,10}$"  # an official administrative code: it names files and cells, so digits only
 CAMPAIGN_FILE = "campaign.yaml"
+BOOK_FILE = "campaign.xlsx"  # campaign and catalogue as one workbook; when present, it is the definition
+SPREADSHEETS = (".xlsx", ".xlsm")
+MAX_YAML_BYTES = 10 * 1024 * 1024  # 10,000 indicators take about 3 MB
+MAX_VALUES = 1_000_000  # values a file may hold once its aliases (*name) are expanded
+MAX_DEPTH = 40  # levels of nesting (a catalogue needs under 10)
+_PARENT = re.compile(r"(\.[^.\[\]]+|\[\d+\])$")  # the last step of a key path: .key or [3]
 
 
 class _Model(BaseModel):
@@ -44,14 +55,14 @@ class _Model(BaseModel):
 class Predecessor(_Model):
     """A pre-merger unit now part of a member (for year-on-year comparisons)."""
 
-    code: str = Field(..., min_length=1, description="official code of the old unit, as text")
+    code: str = Field(..., pattern=MEMBER_CODE, description="official code of the old unit, digits as text")
     name: str = Field(..., min_length=1, description="name of the old unit")
 
 
 class Member(_Model):
     """A member of the cluster (*thành viên Cụm*): a province, city, commune or department."""
 
-    code: str = Field(..., min_length=1, description='official administrative code, as text ("80")')
+    code: str = Field(..., pattern=MEMBER_CODE, description='official administrative code, digits as text ("80")')
     name: str = Field(..., min_length=1, description="official name (Long An)")
     predecessors: list[Predecessor] = Field([], description="old units merged into this one")
     veto: str | None = Field(None, description="serious violation barring the Flag, in words")
@@ -89,6 +100,51 @@ class RankingRules(_Model):
         "order", description="next chair: the next member in list order, or the best-ranked non-chair"
     )
     next_chair: str | None = Field(None, description="next year's chair when already agreed (member code)")
+
+
+class Vote(_Model):
+    """A tie the meeting settled by vote (*biểu quyết*): the members tied at one rank, in the order decided."""
+
+    members: list[str] = Field(..., min_length=2, description="codes of the members tied at one rank")
+    order: list[str] = Field(..., min_length=2, description="the same codes, best first, as the meeting decided")
+    note: str = Field("", description="the vote as recorded, e.g. «biểu quyết 9/12»")
+
+
+class FinalAwards(_Model):
+    """The final award lists, when the meeting departs from the proposal (a list left out stays as proposed)."""
+
+    flag: list[str] | None = Field(None, description="codes proposed for the Cờ thi đua của Chính phủ, in order")
+    merit: list[str] | None = Field(None, description="codes proposed for the Bằng khen của Thủ tướng Chính phủ")
+    reason: str = Field("", description="why the meeting departed from the proposal (needed when it does)")
+
+
+class Decisions(_Model):
+    """What the conference decided (*hội nghị bình xét, suy tôn*): votes, final awards, next chair and deputies."""
+
+    votes: list[Vote] = Field([], description="each tie the meeting settled, in the order it decided")
+    awards: FinalAwards | None = Field(None, description="the final award lists, when they depart from the proposal")
+    next_chair: str | None = Field(None, description="next year's chair as elected (member code)")
+    next_deputies: list[str] | None = Field(None, description="next year's deputies as elected, in order")
+
+
+class Robustness(_Model):
+    """How solid the ranking is (*độ tin cậy*): the Monte Carlo of rank intervals and the outlier threshold."""
+
+    vary: float = Field(0.10, gt=0, lt=1, description="each indicator's points vary by ± this share in the draws")
+    spread: Literal["indicator", "member"] = Field(
+        "indicator",
+        description="indicator: one factor per indicator and draw (the scoring table's weights); "
+        "member: one per member, indicator and draw (each figure)",
+    )
+    draws: int = Field(1000, ge=10, le=100_000, description="Monte Carlo draws")
+    seed: int = Field(1, ge=0, description="seed of the draws: the same seed gives the same intervals")
+    interval: float = Field(0.90, gt=0, le=1, description="share of the draws a rank interval covers (central)")
+    outlier_share: float = Field(
+        0.5,
+        gt=0,
+        le=1,
+        description="flag a member when one indicator gives more than this share of its gap to the mean",
+    )
 
 
 class Signatory(_Model):
@@ -196,6 +252,9 @@ class CampaignFile(_Model):
     illustrative: bool = Field(False, description="the catalogue is an example, not an official table")
     ranking: RankingRules = Field(RankingRules(), description="tie-breaks, eligibility, rotation")
     report: ReportInfo = Field(ReportInfo(), description="issuer, numbers, signatory and texts of the reports")
+    decisions: Decisions = Field(Decisions(), description="what the meeting decided: votes, final awards, next chair")
+    previous: str | None = Field(None, description="last year's campaign folder, relative to this one (year on year)")
+    robustness: Robustness = Field(Robustness(), description="settings of the «Độ tin cậy» analysis")
 
 
 # ------------------------------------------------------------------ indicators.yaml
@@ -295,6 +354,22 @@ class Campaign(CampaignFile):
 
     catalogue: Catalogue
     folder: Path
+    lines: dict[str, int] = {}  # key path in campaign.yaml -> line, for messages found after loading
+
+    def problem(self, path: str, message: str) -> Problem:
+        """A problem located at a key path of campaign.yaml (``decisions.votes[0]``), with the line of the
+        path or of its nearest parent that has one."""
+        line, up = None, path
+        while up and line is None:
+            line = self.lines.get(up)
+            parent = _PARENT.sub("", up)
+            up = "" if parent == up else parent
+        return Problem(CAMPAIGN_FILE, path, message, line)
+
+    @property
+    def previous_folder(self) -> Path | None:
+        """Last year's campaign folder (``previous:``), resolved against this one, or None."""
+        return (self.folder / self.previous).resolve() if self.previous else None
 
     @cached_property
     def member_codes(self) -> list[str]:
@@ -333,49 +408,138 @@ def _dotted(loc: tuple[Any, ...]) -> str:
     return out
 
 
-class _Source:
-    """A YAML file's data and the line of every key path in it."""
+class _YamlSource:
+    """A YAML file's data and the line of every key path in it.
+
+    Whatever the file holds, reading it ends in data or in problems, never a
+    hang or a traceback: its size, nesting and aliases (``*name``, which can
+    multiply a small file into gigabytes) are bounded before anything walks it.
+    """
 
     def __init__(self, path: Path):
         self.name = path.name
         self.lines: dict[tuple[Any, ...], int] = {}
         self.problems: list[Problem] = []
         self.data: Any = None
-        if path.suffix.lower() in (".xlsx", ".xls", ".ods"):
+        if path.suffix.lower() in (".xls", ".ods"):
             self.problems.append(
-                Problem(self.name, "", "catalogues in spreadsheets are not supported yet; write it as YAML")
+                Problem(self.name, "", "only .xlsx workbooks are read; save it as «Excel Workbook (.xlsx)»")
             )
             return
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            self.problems.append(Problem(self.name, "", "file not found; create it or fix the path"))
-            return
-        except UnicodeDecodeError as e:
-            self.problems.append(Problem(self.name, "", f"not UTF-8 text ({e.reason}); save it as UTF-8"))
+        text = self._read(path)
+        if text is None:
             return
         try:
-            node = yaml.compose(text, Loader=yaml.SafeLoader)
-            self.data = yaml.safe_load(text)
+            loader = yaml.SafeLoader(text)
+            try:
+                node = loader.get_single_node()
+                if node is not None:
+                    self._measure(node)
+                    if self.problems:
+                        return
+                    self.data = loader.construct_document(node)
+            finally:
+                loader.dispose()
         except yaml.YAMLError as e:
             mark = getattr(e, "problem_mark", None)
             line = mark.line + 1 if mark else None
             what = getattr(e, "problem", None) or str(e)
             self.problems.append(Problem(self.name, "", f"YAML syntax error: {what}", line))
             return
+        except RecursionError:
+            self.problems.append(Problem(self.name, "", f"nested too deeply (more than {MAX_DEPTH} levels)"))
+            return
+        except (ValueError, OverflowError, TypeError) as e:  # a date or number the YAML reader cannot make
+            self.problems.append(Problem(self.name, "", f"a value cannot be read ({e}); write it plainly"))
+            return
         if node is not None:
             self._index(node, ())
+
+    def _read(self, path: Path) -> str | None:
+        """The file's text, or None with a problem saying why it cannot be read."""
+        try:
+            info = path.stat()
+            if stat.S_ISDIR(info.st_mode):
+                self.problems.append(Problem(self.name, "", f"{path} is a folder, not a file; give the YAML file"))
+                return None
+            if not stat.S_ISREG(info.st_mode):
+                self.problems.append(Problem(self.name, "", f"{path} is not a regular file; give the YAML file"))
+                return None
+            with path.open("rb") as f:
+                raw = f.read(MAX_YAML_BYTES + 1)
+        except FileNotFoundError:
+            self.problems.append(Problem(self.name, "", "file not found; create it or fix the path"))
+            return None
+        except OSError as e:
+            reason = e.strerror or type(e).__name__
+            self.problems.append(Problem(self.name, "", f"cannot be read ({reason}); check the file's permissions"))
+            return None
+        if len(raw) > MAX_YAML_BYTES:
+            size = os.path.getsize(path) // 1024 // 1024
+            limit = MAX_YAML_BYTES >> 20
+            self.problems.append(
+                Problem(self.name, "", f"the file is {size} MB, more than a campaign needs ({limit} MB)")
+            )
+            return None
+        try:
+            return raw.decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            self.problems.append(Problem(self.name, "", f"not UTF-8 text ({e.reason}); save it as UTF-8"))
+            return None
+
+    def _measure(self, root: yaml.Node) -> None:
+        """Refuse a node graph whose aliases expand to too many values, that is nested too deeply, or that
+        contains itself (walked without recursion, each shared node once)."""
+        sizes: dict[int, tuple[int, int]] = {}  # node id -> (values once expanded, depth)
+        open_nodes: set[int] = set()
+        stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+        while stack:
+            node, done = stack.pop()
+            key = id(node)
+            kids = _children(node)
+            if done:
+                open_nodes.discard(key)
+                size = 1 + sum(sizes[id(k)][0] for k in kids)
+                depth = 1 + max((sizes[id(k)][1] for k in kids), default=0)
+                sizes[key] = (size, depth)
+                if size > MAX_VALUES:
+                    line = node.start_mark.line + 1
+                    self.problems.append(
+                        Problem(
+                            self.name,
+                            "",
+                            f"its aliases (*name) expand to more than {MAX_VALUES:,} values; write the values out"
+                            " instead of repeating them through aliases",
+                            line,
+                        )
+                    )
+                    return
+                if depth > MAX_DEPTH:
+                    line = node.start_mark.line + 1
+                    self.problems.append(Problem(self.name, "", f"nested more than {MAX_DEPTH} levels deep", line))
+                    return
+                continue
+            if key in sizes:
+                continue
+            if key in open_nodes:
+                line = node.start_mark.line + 1
+                self.problems.append(Problem(self.name, "", "an alias (*name) refers to a value containing it", line))
+                return
+            open_nodes.add(key)
+            stack.append((node, True))
+            stack.extend((k, False) for k in kids if id(k) not in sizes)
 
     def _index(self, node: yaml.Node, loc: tuple[Any, ...]) -> None:
         self.lines.setdefault(loc, node.start_mark.line + 1)
         if isinstance(node, yaml.MappingNode):
             seen: set[str] = set()
             for key, value in node.value:
-                if key.value in seen:
-                    self.add(loc + (key.value,), f"key '{key.value}' appears twice; keep one", key)
-                seen.add(key.value)
-                self.lines[loc + (key.value,)] = key.start_mark.line + 1
-                self._index(value, loc + (key.value,))
+                label = key.value if isinstance(key, yaml.ScalarNode) else "?"
+                if label in seen:
+                    self.add(loc + (label,), f"key '{label}' appears twice; keep one", key)
+                seen.add(label)
+                self.lines[loc + (label,)] = key.start_mark.line + 1
+                self._index(value, loc + (label,))
         elif isinstance(node, yaml.SequenceNode):
             for i, item in enumerate(node.value):
                 self._index(item, loc + (i,))
@@ -392,11 +556,35 @@ class _Source:
                 pass
         self.problems.append(Problem(self.name, path, message, line))
 
+    def order(self, problem: Problem) -> int:
+        """Sort key of a problem: its line."""
+        return problem.line or 0
+
     def line(self, loc: tuple[Any, ...]) -> int | None:
         """The line of a key path, or of its nearest parent that has one."""
         while loc and loc not in self.lines:
             loc = loc[:-1]
         return self.lines.get(loc)
+
+
+class _Source(Protocol):
+    """Where definitions come from (a YAML file, or the sheets of campaign.xlsx): data, and problems located in it."""
+
+    name: str
+    data: Any
+    problems: list[Problem]
+
+    def add(self, loc: tuple[Any, ...], message: str) -> None: ...
+
+    def order(self, problem: Problem) -> Any: ...
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
 
 
 _KINDS = {
@@ -423,6 +611,11 @@ def _message(err: Any, allowed: list[str]) -> str:
     if kind in _KINDS:
         extra = " in quotes" if kind == "string_type" and isinstance(value, int | float) else ""
         return f"must be {_KINDS[kind]}{extra}, not {value!r}"
+    if kind == "string_pattern_mismatch" and ("members" in err["loc"] or "predecessors" in err["loc"]):
+        return (
+            f"member code {value!r} must be the official administrative code, digits only (80, 01, 00004):"
+            " it names the member's files and the cells of every peer form"
+        )
     if kind == "string_pattern_mismatch":
         return f"code {value!r} must be capital letters, digits and _ , starting with a letter (A03)"
     if kind == "literal_error":
@@ -470,6 +663,33 @@ def _check_text(src: _Source, data: Any, loc: tuple[Any, ...] = ()) -> None:
             src.add(loc, f"{data!r} has stray whitespace; remove leading, trailing or doubled spaces")
 
 
+LARGEST = 1e15  # no count, points or amount in a campaign comes near; beyond it a number is a slip or an attack
+
+
+def _number(value: Any) -> float | None:
+    """A YAML number as a float, or None when it is not a number, not finite, or beyond ``LARGEST``."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) and abs(number) <= LARGEST else None
+
+
+def _check_numbers(src: _Source, data: Any, loc: tuple[Any, ...] = ()) -> None:
+    """Every number must be finite and of a sane size (.inf, .nan and 400-digit integers are refused)."""
+    if isinstance(data, dict):
+        for k, v in data.items():
+            _check_numbers(src, v, loc + (k,))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            _check_numbers(src, v, loc + (i,))
+    elif isinstance(data, int | float) and not isinstance(data, bool) and _number(data) is None:
+        shown = repr(data) if len(repr(data)) < 30 else f"a number of {len(str(data))} digits"
+        src.add(loc, f"{shown} is not a usable number: write a finite number below {LARGEST:.0e}")
+
+
 def _items(data: Any, key: str) -> list[tuple[int, dict[str, Any]]]:
     value = data.get(key) if isinstance(data, dict) else None
     return [(i, x) for i, x in enumerate(value) if isinstance(x, dict)] if isinstance(value, list) else []
@@ -492,6 +712,11 @@ def _check_catalogue(src: _Source, data: Any) -> None:
             if method is None and isinstance(name, str):
                 near = difflib.get_close_matches(name, list(METHODS), n=1)
                 hint = f"did you mean '{near[0]}'? " if near else ""
+                titles = {m.title.casefold(): m.name for m in METHODS.values()}  # «kế hoạch» means plan
+                said = difflib.get_close_matches(name.casefold(), list(titles), n=1, cutoff=0.5)
+                said = said or [t for t in titles if name.casefold() in t][:1]
+                if not near and said:
+                    hint = f"did you mean '{titles[said[0]]}' ({METHODS[titles[said[0]]].title})? "
                 src.add(
                     loc + ("method",),
                     f"unknown scoring method '{ind['method']}'; {hint}use one of: {', '.join(METHODS)}",
@@ -502,8 +727,7 @@ def _check_catalogue(src: _Source, data: Any) -> None:
                 if method and isinstance(params, dict)
                 else None
             )
-            given = ind.get("points")
-            points = float(given) if isinstance(given, int | float) and not isinstance(given, bool) else None
+            points = _number(ind.get("points"))
             if method is not None and settings is not None and points is not None:
                 for key, problem in method.check(settings, points):
                     src.add(loc + ("params", key), problem)
@@ -513,8 +737,8 @@ def _check_catalogue(src: _Source, data: Any) -> None:
                 total += points
             else:
                 uncounted += 1
-    scale = data.get("scale", 1000) if isinstance(data, dict) else 1000
-    if isinstance(scale, int | float) and codes and abs(total - scale) > 1e-9:
+    scale = _number(data.get("scale", 1000) if isinstance(data, dict) else 1000)
+    if scale is not None and codes and abs(total - scale) > 1e-9:
         diff = total - scale
         note = f" ({uncounted} indicator(s) with invalid points not counted)" if uncounted else ""
         word = "over" if diff > 0 else "short"
@@ -529,12 +753,18 @@ def _check_campaign(src: _Source, data: Any) -> None:
     if not isinstance(data, dict):
         return
     codes: dict[str, int] = {}
+    numbers: dict[int, int] = {}
     for i, member in _items(data, "members"):
         code = member.get("code")
         if isinstance(code, str):
             if code in codes:
                 src.add(("members", i, "code"), f"duplicate member code '{code}' (also members[{codes[code]}])")
+            elif code.isdigit() and len(code) <= 10 and int(code) in numbers:  # a form's 7 would find 7 and 07
+                first = numbers[int(code)]
+                src.add(("members", i, "code"), f"member code '{code}' is the same number as members[{first}]")
             codes.setdefault(code, i)
+            if code.isdigit() and len(code) <= 10:
+                numbers.setdefault(int(code), i)
     known = ", ".join(codes)
     chair = data.get("chair")
     if isinstance(chair, str) and codes and chair not in codes:
@@ -555,6 +785,61 @@ def _check_campaign(src: _Source, data: Any) -> None:
     quota = sum(v for v in awards.values() if isinstance(v, int) and not isinstance(v, bool))
     if codes and quota > len(codes):
         src.add(("awards",), f"{quota} awards for {len(codes)} members; lower the quotas")
+    _check_decisions(src, data, codes)
+
+
+def _check_codes(src: _Source, loc: tuple[Any, ...], value: Any, codes: Mapping[str, int], what: str) -> list[str]:
+    """The member codes of a list in campaign.yaml, with a problem for each unknown or repeated one."""
+    if not isinstance(value, list):
+        return []
+    known = ", ".join(codes)
+    seen: list[str] = []
+    for j, code in enumerate(value):
+        if not isinstance(code, str):
+            continue
+        if codes and code not in codes:
+            src.add(loc + (j,), f"{what} '{code}' is not a member; use one of: {known}")
+        elif code in seen:
+            src.add(loc + (j,), f"'{code}' is listed twice; list each member once")
+        seen.append(code)
+    return seen
+
+
+def _check_decisions(src: _Source, data: dict[str, Any], codes: Mapping[str, int]) -> None:
+    decisions: dict[str, Any] = data["decisions"] if isinstance(data.get("decisions"), dict) else {}
+    voted: dict[str, int] = {}
+    for i, vote in _items(decisions, "votes"):
+        loc = ("decisions", "votes", i)
+        members = _check_codes(src, loc + ("members",), vote.get("members"), codes, "voted member")
+        order = _check_codes(src, loc + ("order",), vote.get("order"), codes, "member")
+        for code in members:
+            if code in voted:
+                src.add(loc + ("members",), f"'{code}' is also in decisions.votes[{voted[code]}]; merge the two votes")
+            voted.setdefault(code, i)
+        if members and isinstance(vote.get("order"), list) and sorted(order) != sorted(members):
+            src.add(
+                loc + ("order",),
+                f"order must list exactly the members of the vote ({', '.join(members)}), each once, best first",
+            )
+    awards: dict[str, Any] = decisions["awards"] if isinstance(decisions.get("awards"), dict) else {}
+    flag = _check_codes(src, ("decisions", "awards", "flag"), awards.get("flag"), codes, "member")
+    merit = _check_codes(src, ("decisions", "awards", "merit"), awards.get("merit"), codes, "member")
+    for code in sorted(set(flag) & set(merit)):
+        src.add(("decisions", "awards", "merit"), f"'{code}' is in both flag and merit; a member gets one award")
+    chair = decisions.get("next_chair")
+    if isinstance(chair, str) and codes and chair not in codes:
+        src.add(("decisions", "next_chair"), f"next chair '{chair}' is not a member; use one of: {', '.join(codes)}")
+    deputies = _check_codes(src, ("decisions", "next_deputies"), decisions.get("next_deputies"), codes, "deputy")
+    if isinstance(chair, str) and chair in deputies:
+        src.add(("decisions", "next_deputies"), f"'{chair}' is the next chair; the chair cannot also be a deputy")
+    rules: dict[str, Any] = data["ranking"] if isinstance(data.get("ranking"), dict) else {}
+    agreed = rules.get("next_chair")
+    if isinstance(chair, str) and isinstance(agreed, str) and agreed != chair:
+        src.add(
+            ("decisions", "next_chair"),
+            f"ranking.next_chair says '{agreed}' and decisions.next_chair '{chair}'; remove ranking.next_chair"
+            " (the meeting's decision is kept in decisions)",
+        )
 
 
 def _check_report(src: _Source, campaign: Any, catalogue: Any) -> None:
@@ -568,7 +853,7 @@ def _check_report(src: _Source, campaign: Any, catalogue: Any) -> None:
         if isinstance(who.get("member"), str) and codes and who["member"] not in codes:
             src.add(
                 ("report", "meeting", "attendees", i, "member"),
-                f"'{who['member']}' is not a member; use one of: {', '.join(str(c) for c in codes)}",
+                f"'{who['member']}' is not a member; use one of: {', '.join(dict.fromkeys(str(c) for c in codes))}",
             )
     sections = [s.get("code") for _, s in _items(catalogue, "sections")]
     chosen = report.get("emulation_section")
@@ -587,29 +872,66 @@ def _check_tie_break_sections(src: _Source, campaign: Any, catalogue: Any) -> No
             src.add(("ranking", "tie_break", i), f"no section '{key[8:]}' in the catalogue")
 
 
-def _by_line(p: Problem) -> int:
-    return p.line or 0
+def read_sources(folder: Path) -> tuple[_Source, _Source]:
+    """The campaign and catalogue sources of a folder: campaign.xlsx when present, else the YAML files."""
+    if (folder / BOOK_FILE).is_file():
+        from .campaign_book.read import read_book  # the workbook reader builds on this module's schema
+
+        return read_book(folder / BOOK_FILE)
+    if not (folder / CAMPAIGN_FILE).is_file():
+        raise CampaignNotFound(
+            f"{folder}: no {BOOK_FILE} or {CAMPAIGN_FILE} here; run 'emuxl init {folder}' to start a blank"
+            " campaign workbook (or add --sample tay-nam-bo-2023 for a filled example)"
+        )
+    camp = _YamlSource(folder / CAMPAIGN_FILE)
+    name = camp.data.get("indicators", "indicators.yaml") if isinstance(camp.data, dict) else "indicators.yaml"
+    path = folder / (name if isinstance(name, str) else "indicators.yaml")
+    if path.suffix.lower() in SPREADSHEETS and path.is_file():
+        from .campaign_book.read import read_book
+
+        return camp, read_book(path, catalogue_only=True)[1]
+    return camp, _YamlSource(path)
 
 
 def load_campaign(folder: Path | str = ".") -> Campaign:
-    """Load and validate a campaign folder; raise DefinitionsError with every problem found."""
+    """Load and validate a campaign folder (campaign.xlsx, or campaign.yaml and its catalogue).
+
+    Raise DefinitionsError with every problem found, each located by file and
+    line, or by sheet and cell.
+    """
     folder = Path(folder)
-    if not (folder / CAMPAIGN_FILE).is_file():
-        raise CampaignNotFound(
-            f"{folder}: no {CAMPAIGN_FILE} here; run 'emuxl init {folder} --sample tay-nam-bo-2023' to start one"
-        )
-    camp = _Source(folder / CAMPAIGN_FILE)
+    if (folder / CAMPAIGN_FILE).is_dir() and not (folder / BOOK_FILE).is_file():
+        problem = Problem(CAMPAIGN_FILE, "", "is a folder, not a file; move it away and put the campaign file back")
+        raise DefinitionsError([problem])
+    camp, cat = read_sources(folder)
     meta = _validate(camp, CampaignFile, camp.data) if not camp.problems else None
     _check_campaign(camp, camp.data)
     _check_text(camp, camp.data)
-    name = camp.data.get("indicators", "indicators.yaml") if isinstance(camp.data, dict) else "indicators.yaml"
-    cat = _Source(folder / (name if isinstance(name, str) else "indicators.yaml"))
+    _check_numbers(camp, camp.data)
     catalogue = _validate(cat, Catalogue, cat.data) if not cat.problems else None
     _check_catalogue(cat, cat.data)
     _check_text(cat, cat.data)
+    _check_numbers(cat, cat.data)
     _check_tie_break_sections(camp, camp.data, cat.data)
     _check_report(camp, camp.data, cat.data)
-    problems = sorted(camp.problems, key=_by_line) + sorted(cat.problems, key=_by_line)
+    _check_previous(camp, camp.data, folder)
+    problems = sorted(camp.problems, key=camp.order) + sorted(cat.problems, key=cat.order)
     if problems or meta is None or catalogue is None:
         raise DefinitionsError(problems)
-    return Campaign(**dict(meta), catalogue=catalogue, folder=folder.resolve())
+    lines = {_dotted(loc): line for loc, line in getattr(camp, "lines", {}).items() if loc}  # YAML only
+    return Campaign(**dict(meta), catalogue=catalogue, folder=folder.resolve(), lines=lines)
+
+
+def _check_previous(src: _Source, data: Any, folder: Path) -> None:
+    """``previous:`` must name another campaign folder."""
+    previous = data.get("previous") if isinstance(data, dict) else None
+    if not isinstance(previous, str):
+        return
+    there = (folder / previous).resolve()
+    if there == folder.resolve():
+        src.add(("previous",), "previous names this campaign's own folder; give last year's folder")
+    elif not (there / CAMPAIGN_FILE).is_file():
+        src.add(
+            ("previous",),
+            f"no {CAMPAIGN_FILE} in {there}; give last year's campaign folder, relative to this one (../tnb-2023)",
+        )

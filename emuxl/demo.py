@@ -50,12 +50,12 @@ def write_demo_returns(campaign: Campaign, seed: int = 2023) -> list[Path]:
     written = []
     for n, member in enumerate(campaign.members):
         values = plausible_values(campaign, rng)
-        first_plan = next(i for i in campaign.catalogue.indicators if "plan" in values[i.code])
-        if n == 1:
+        first_plan = next((i for i in campaign.catalogue.indicators if "plan" in values[i.code]), None)
+        if n == 1 and first_plan is not None:  # a catalogue without a plan has no plan to type as text
             plan = float(values[first_plan.code]["plan"] or 0)
             values[first_plan.code]["plan"] = fixed(plan, 1)  # typed as text, the Vietnamese way
-        if n == 2:
-            values[first_plan.code].pop("actual")
+        if n == 2 and first_plan is not None:
+            values[first_plan.code].pop("actual", None)
         if n == 3:
             last_year = campaign.model_copy(update={"year": campaign.year - 1})
             path = inbox / f"{member.slug}-nam-truoc.xlsx"

@@ -53,3 +53,25 @@ class FileInUse(EmuxlError):
 
 class DiskFull(EmuxlError):
     """There is no space left where an output goes."""
+
+
+class StoreError(EmuxlError):
+    """The campaign's store (emuxl.db) cannot be used: damaged, busy, read-only, or a folder in its place."""
+
+
+class FolderError(EmuxlError):
+    """A file or folder of the campaign folder is not what emuxl needs there (a file where a folder goes, …)."""
+
+
+class DecisionsError(EmuxlError):
+    """The meeting's recorded decisions do not fit the results (a vote on members that are not tied …)."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        lines = [str(p) for p in problems]
+        lines.append("Fix decisions in campaign.yaml and run the command again.")
+        super().__init__("\n".join(lines))
+
+
+class PreviousYearError(EmuxlError):
+    """Last year's campaign (``previous:``, or OLD of ``next-year``) cannot be read."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -16,12 +17,13 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name as letter_of
 
 from .definitions import Campaign, Member
+from .errors import DecisionsError, FileInUse
 from .files import write_atomic
 from .layout import COLUMNS, KIND_MEMBER, KIND_PEER, SCORE_SHEET
 from .results import compute
 from .scoring import Scorecard, explain
 from .sheets import HEAD, TEXT, TITLE, new_workbook, row_height, set_print
-from .store import ACCEPTED, MISSING, REJECTED, WITH_ERRORS, WITH_WARNINGS, Row, Store
+from .store import ACCEPTED, MISSING, NOT_READ, REJECTED, WITH_ERRORS, WITH_WARNINGS, Row, Store
 from .vnformat import short_date
 
 STATE_VI = {
@@ -30,6 +32,8 @@ STATE_VI = {
     WITH_ERRORS: "Đã tiếp nhận, còn lỗi (các tiêu chí có lỗi tạm tính 0 điểm cho đến khi sửa)",
     REJECTED: "KHÔNG tiếp nhận: tệp phải được sửa và gửi lại",
     MISSING: "Chưa nhận được",
+    NOT_READ: "Chưa đọc được do lỗi tạm thời (máy bận hoặc quá thời gian): sẽ được đọc lại ở lần tiếp nhận sau, "
+    "đơn vị không cần gửi lại",
 }
 SEVERITY_VI = {"fatal": "Không tiếp nhận", "error": "Lỗi", "warning": "Lưu ý", "note": "Ghi chú"}
 ISSUE_COLUMNS = [  # widths sum to 150: A4 landscape at 78 %
@@ -217,24 +221,60 @@ def feedback_workbook(campaign: Campaign, member: Member, store: Store, card: Sc
     return buffer.getvalue()
 
 
-def write_feedback(campaign: Campaign, codes: Iterable[str]) -> list[Path]:
-    """Write the feedback workbooks of the given members, with the points computed now; return their paths."""
-    chosen = sorted(set(codes))
-    if not chosen:
-        return []
-    cards = compute(campaign).cards
-    paths = []
+@dataclass
+class FeedbackDone:
+    """The feedback workbooks written, and those that could not be (open elsewhere): written by the next run."""
+
+    written: list[Path] = field(default_factory=list)
+    blocked: list[FileInUse] = field(default_factory=list)
+
+
+def refresh_feedback(campaign: Campaign, codes: Iterable[str] = ()) -> FeedbackDone:
+    """Write the feedback of these members and of every member whose feedback is out of date.
+
+    A member's feedback falls due in the store when anything it shows changes
+    (a file stored, read again or chosen) and stays due until written: a
+    workbook that could not be written because it was open is written by the
+    next run, never left saying something older. One open workbook does not
+    stop the others.
+    """
+    done = FeedbackDone()
     with Store(campaign.folder) as store:
-        for code in chosen:
+        due = store.feedback_due()
+        wanted = (set(codes) | set(due) | missing_feedback(campaign, store)) & set(campaign.member_codes)
+    if not wanted:
+        return done
+    try:
+        cards = compute(campaign).cards  # the points computed now, once for every member written
+    except DecisionsError:  # recorded votes no longer fit the scores: rank and report say so; collect goes on
+        cards = {}  # and the feedback goes out without the points
+    with Store(campaign.folder) as store:
+        for code in sorted(wanted):
             member = campaign.member(code)
             path = feedback_path(campaign, member)
-            write_atomic(path, feedback_workbook(campaign, member, store, cards.get(code)))
-            paths.append(path)
-    return paths
+            try:
+                write_atomic(path, feedback_workbook(campaign, member, store, cards.get(code)))
+            except FileInUse as e:
+                done.blocked.append(e)
+                continue
+            if code in due:
+                store.feedback_written(code, due[code])
+            done.written.append(path)
+    return done
 
 
-def missing_feedback(campaign: Campaign) -> set[str]:
-    """Members who returned files but have no feedback workbook (say, a run was killed while writing them)."""
-    with Store(campaign.folder) as store:
-        returned = {row.member for row in store.submissions() if row.member}
+def write_feedback(campaign: Campaign, codes: Iterable[str]) -> list[Path]:
+    """Write the feedback workbooks of the given members (and any out of date); return their paths.
+
+    Raises FileInUse, after writing the others, when one was open elsewhere.
+    """
+    done = refresh_feedback(campaign, codes)
+    if done.blocked:
+        raise FileInUse("\n".join(str(e) for e in done.blocked))
+    return done.written
+
+
+def missing_feedback(campaign: Campaign, store: Store) -> set[str]:
+    """Members who returned files but have no feedback workbook (deleted since it was written, say)."""
+    returned = {row.member for row in store.submissions() if row.member}
     return {m.code for m in campaign.members if m.code in returned and not feedback_path(campaign, m).exists()}

@@ -12,7 +12,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .errors import DiskFull, FileInUse
+from .errors import DiskFull, FileInUse, FolderError
 
 
 def lock_files(path: Path) -> list[Path]:
@@ -27,6 +27,8 @@ def write_atomic(path: Path, data: bytes) -> None:
     Refuses to replace a file open in Excel or LibreOffice, and turns a full
     disk into ``DiskFull``; either way the previous file is left as it was.
     """
+    if path.is_dir():
+        raise FolderError(f"{path} is a folder, but emuxl writes a file there: move or rename it and run again.")
     locks = lock_files(path)
     if locks:
         raise FileInUse(
@@ -37,7 +39,7 @@ def write_atomic(path: Path, data: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as e:
-        raise _disk_error(e, path) from e
+        raise _write_error(e, path) from e
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -46,14 +48,52 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException as e:
         Path(tmp).unlink(missing_ok=True)
         if isinstance(e, OSError):
-            raise _disk_error(e, path) from e
+            raise _write_error(e, path) from e
         raise
 
 
-def _disk_error(e: OSError, path: Path) -> Exception:
+def _write_error(e: OSError, path: Path) -> Exception:
     if disk_full(e):
         return DiskFull(f"cannot write {path}: the disk is full ({e.strerror}); free some space and run again.")
-    return e
+    message = folder_problem(e, path)
+    return FolderError(message) if message else e
+
+
+def _blocking_file(path: Path) -> Path | None:
+    """The nearest part of a path that exists and is not a folder (a file where a folder should be)."""
+    for part in [path, *path.parents]:
+        if part.exists() or part.is_symlink():
+            return None if part.is_dir() else part
+    return None
+
+
+def folder_problem(e: OSError, target: Path | None = None) -> str | None:
+    """What an error on a file of the campaign folder means and what to do, or None when it is not one of
+    those: no permission, a read-only disk, a folder where a file goes or a file where a folder goes.
+    ``target`` is the file being written, when the error names a temporary file beside it."""
+    where = target or (Path(os.fsdecode(e.filename)) if e.filename else None)
+    if where is None:
+        return None
+    if e.errno in (errno.EACCES, errno.EPERM):
+        folder = next((p for p in where.parents if p.is_dir()), where.parent)  # the nearest that exists
+        if not os.access(folder, os.W_OK):
+            return (
+                f"cannot write {where}: the folder {folder} is read-only for you. Make it writable, or copy the"
+                " campaign to a folder you can write to, and run again."
+            )
+        return (
+            f"cannot use {where}: permission denied. Make it writable for you (or close the program that holds"
+            " it) and run again."
+        )
+    if e.errno == errno.EROFS:
+        return f"cannot write {where}: the disk is read-only. Copy the campaign to a writable folder and run again."
+    if e.errno == errno.EISDIR:
+        return f"{where} is a folder, but emuxl needs a file there: move or rename it and run again."
+    if e.errno in (errno.ENOTDIR, errno.EEXIST):
+        blocking = _blocking_file(where)
+        if blocking is not None:
+            return f"{blocking} is a file, but emuxl needs a folder there: move or rename it and run again."
+    return None
 
 
 LOW_SPACE = 1024 * 1024  # bytes: below this, SQLite's "disk I/O error" means a full disk

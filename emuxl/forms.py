@@ -39,10 +39,13 @@ from .layout import (
 from .methods import MAX_AMOUNT, Input, Refs, Value
 from .scoring import self_score
 from .sheets import GREY, HEAD, NUMBER_FORMAT, TITLE, FormulaSheet, new_workbook, row_height, set_print
+from .store import STORE_FILE, Store
 from .vnformat import number, short_date
 
 PASSWORD = "emuxl"  # ASCII only: LibreOffice rejects non-ASCII sheet passwords
 Values = Mapping[str, Mapping[str, Value]]  # indicator code -> input name -> value
+Carried = Mapping[str, Mapping[str, tuple[float | None, str]]]  # indicator -> input -> (last year's value, note)
+CARRIED_COLOUR = "#DDEBF7"  # an input pre-filled from last year (next-year)
 
 
 def form_path(campaign: Campaign, member: Member, kind: str = KIND_MEMBER) -> Path:
@@ -83,6 +86,9 @@ class _Formats:
         self.number = wb.add_format({**unlocked, "num_format": NUMBER_FORMAT})
         self.integer = wb.add_format({**unlocked, "num_format": "#,##0"})
         self.choice = wb.add_format(unlocked)
+        carried = {**unlocked, "bg_color": CARRIED_COLOUR, "italic": True}
+        self.carried_number = wb.add_format({**carried, "num_format": NUMBER_FORMAT})
+        self.carried_integer = wb.add_format({**carried, "num_format": "#,##0"})
         self.note = wb.add_format(unlocked)
         self.missing = wb.add_format({"bg_color": "#FFE699"})
         self.sign = wb.add_format({"bold": True, "align": "center"})
@@ -167,10 +173,23 @@ def _guide_lines(campaign: Campaign, member: Member, kind: str) -> list[str]:
 GUIDE_WIDTH = 80  # characters: fits A4 portrait at 100 %
 
 
-def _write_guide(wb: xlsxwriter.Workbook, fmt: _Formats, campaign: Campaign, member: Member, kind: str) -> None:
+CARRIED_GUIDE = (
+    "6. Ô nền xanh nhạt, chữ nghiêng ở cột «Cùng kỳ năm trước» đã được điền sẵn từ số liệu thực hiện năm trước "
+    "trong hồ sơ của Cụm (đơn vị hình thành sau sắp xếp: tổng của các đơn vị cũ với chỉ tiêu cộng được); "
+    "di chuột vào ô để xem nguồn. Kiểm tra và sửa nếu chưa đúng. Ô xanh còn trống: đơn vị tự nhập, ghi chú trong ô "
+    "nói rõ lý do."
+)
+
+
+def _write_guide(
+    wb: xlsxwriter.Workbook, fmt: _Formats, campaign: Campaign, member: Member, kind: str, carried: bool = False
+) -> None:
     ws = wb.add_worksheet(GUIDE_SHEET)
     ws.set_column(0, 0, GUIDE_WIDTH)
-    for row, line in enumerate(_guide_lines(campaign, member, kind)):
+    lines = _guide_lines(campaign, member, kind)
+    if carried:
+        lines.insert(lines.index("", 3), CARRIED_GUIDE)
+    for row, line in enumerate(lines):
         ws.write_string(row, 0, line, fmt.subtitle_wrap if row < 2 else fmt.hint)
         ws.set_row(row, row_height(line, GUIDE_WIDTH))
     ws.protect(PASSWORD)
@@ -239,10 +258,20 @@ def _validation(inp: Input, indicator: Indicator, cell: str) -> dict[str, Any]:
 
 
 def _write_input(
-    wb: xlsxwriter.Workbook, ws: Worksheet, fmt: _Formats, row: int, inp: Input, ind: Indicator, value: Value
+    wb: xlsxwriter.Workbook,
+    ws: Worksheet,
+    fmt: _Formats,
+    row: int,
+    inp: Input,
+    ind: Indicator,
+    value: Value,
+    note: str | None = None,
 ) -> str:
     col = COLUMNS[inp.column][0]
     cell_format = {"number": fmt.number, "integer": fmt.integer, "choice": fmt.choice}[inp.kind]
+    if note is not None:  # carried over from last year: marked, with where it came from (or why it is blank)
+        cell_format = fmt.carried_integer if inp.kind == "integer" else fmt.carried_number
+        ws.write_comment(row, col, note, {"author": "emuxl", "x_scale": 2.4, "y_scale": 1.6})
     if isinstance(value, int | float) and not isinstance(value, bool):
         ws.write_number(row, col, value, cell_format)
     elif isinstance(value, str):
@@ -258,10 +287,18 @@ def _write_input(
 
 
 def _write_indicator(
-    wb: xlsxwriter.Workbook, ws: Worksheet, fmt: _Formats, row: int, ind: Indicator, values: Mapping[str, Value]
+    wb: xlsxwriter.Workbook,
+    ws: Worksheet,
+    fmt: _Formats,
+    row: int,
+    ind: Indicator,
+    values: Mapping[str, Value],
+    carried: Mapping[str, tuple[float | None, str]] | None = None,
 ) -> int:
     """Write one indicator (and its sub-rows); return the next free row."""
     inputs = ind.inputs
+    if carried:  # last year's figures where the values leave the input blank
+        values = {**{k: v for k, (v, _note) in carried.items()}, **values}
     depth = max((i.row for i in inputs), default=0)
     for r in range(row, row + depth + 1):
         for key in ("code", "title", "unit", "points", "rule", "plan", "actual", "previous", "result", "self", "note"):
@@ -277,7 +314,8 @@ def _write_indicator(
     for inp in inputs:
         if inp.row and inp.row_label:
             ws.write_string(row + inp.row, COLUMNS["title"][0], f"- {inp.row_label}", fmt.text)
-        refs[inp.name] = _write_input(wb, ws, fmt, row + inp.row, inp, ind, values.get(inp.name))
+        note = carried[inp.name][1] if carried and inp.name in carried else None
+        refs[inp.name] = _write_input(wb, ws, fmt, row + inp.row, inp, ind, values.get(inp.name), note)
     score_col = COLUMNS["self"][0]
     cached = self_score(ind, values)
     if cached is not None:
@@ -291,14 +329,14 @@ def _write_indicator(
 
 
 def _open_form(
-    campaign: Campaign, member: Member, kind: str
+    campaign: Campaign, member: Member, kind: str, carried: bool = False
 ) -> tuple[io.BytesIO, xlsxwriter.Workbook, _Formats, Worksheet, int]:
     """A new form workbook with its guide and its main sheet's heading and column titles written."""
     columns = PEER_COLUMNS if kind == KIND_PEER else COLUMNS
     buffer = io.BytesIO()
     wb = _new_workbook(buffer, campaign, member, kind)
     fmt = _Formats(wb)
-    _write_guide(wb, fmt, campaign, member, kind)
+    _write_guide(wb, fmt, campaign, member, kind, carried)
     # FormulaSheet: the self-score formulas, validations and highlighting rules are stored as written
     ws = wb.add_worksheet(PEER_SHEET if kind == KIND_PEER else SCORE_SHEET, worksheet_class=FormulaSheet)
     last = len(columns) - 1
@@ -309,19 +347,24 @@ def _open_form(
     return buffer, wb, fmt, ws, last
 
 
-def member_form(campaign: Campaign, member: Member, values: Values | None = None) -> bytes:
-    """The bytes of a member's self-scoring form, optionally pre-filled with values."""
+def member_form(
+    campaign: Campaign, member: Member, values: Values | None = None, carried: Carried | None = None
+) -> bytes:
+    """The bytes of a member's self-scoring form, optionally pre-filled with values, and with last year's
+    figures carried over by ``next-year`` (marked, each with a note on where it came from)."""
     values = values or {}
-    buffer, wb, fmt, ws, last = _open_form(campaign, member, KIND_MEMBER)
+    carried = carried or {}
+    buffer, wb, fmt, ws, last = _open_form(campaign, member, KIND_MEMBER, bool(carried))
     score_col = COLUMNS["self"][0]
     row, subtotals, grand = FIRST_ROW, [], 0.0
     for section in campaign.catalogue.sections:
         head, row = row, row + 1
         section_total = 0.0
         for ind in section.indicators:
-            score = self_score(ind, values.get(ind.code, {}))
+            filled = {**{k: v for k, (v, _n) in carried.get(ind.code, {}).items()}, **values.get(ind.code, {})}
+            score = self_score(ind, filled)
             section_total += score or 0.0
-            row = _write_indicator(wb, ws, fmt, row, ind, values.get(ind.code, {}))
+            row = _write_indicator(wb, ws, fmt, row, ind, values.get(ind.code, {}), carried.get(ind.code))
         for col in range(last + 1):
             ws.write_blank(head, col, None, fmt.section)
         ws.write_string(head, COLUMNS["code"][0], section.code, fmt.section)
@@ -414,11 +457,13 @@ def peer_form(campaign: Campaign, scorer: Member, values: Mapping[str, Mapping[s
 # ------------------------------------------------------------------ many forms, many cores
 
 _worker_campaign: Campaign | None = None
+_worker_carried: Mapping[str, Carried] = {}
 
 
-def _init_worker(campaign: Campaign) -> None:
-    global _worker_campaign
+def _init_worker(campaign: Campaign, carried: Mapping[str, Carried] | None = None) -> None:
+    global _worker_campaign, _worker_carried
     _worker_campaign = campaign
+    _worker_carried = carried or {}
 
 
 def _write_one(code: str, kind: str) -> Path:
@@ -426,8 +471,19 @@ def _write_one(code: str, kind: str) -> Path:
     assert campaign is not None
     member = campaign.member(code)
     path = form_path(campaign, member, kind)
-    write_atomic(path, member_form(campaign, member) if kind == KIND_MEMBER else peer_form(campaign, member))
+    if kind == KIND_MEMBER:
+        write_atomic(path, member_form(campaign, member, carried=_worker_carried.get(code)))
+    else:
+        write_atomic(path, peer_form(campaign, member))
     return path
+
+
+def carried_values(campaign: Campaign) -> dict[str, Carried]:
+    """What ``next-year`` carried over into this campaign (member -> indicator -> input -> (value, note))."""
+    if not (campaign.folder / STORE_FILE).is_file():
+        return {}
+    with Store(campaign.folder) as store:
+        return dict(store.carried())
 
 
 def _write_chunk(tasks: list[tuple[str, str]]) -> list[Path]:
@@ -447,14 +503,15 @@ def form_tasks(campaign: Campaign, codes: Iterable[str] | None = None) -> list[t
 def write_forms(campaign: Campaign, codes: Iterable[str] | None = None, jobs: int | None = None) -> Iterator[Path]:
     """Write the forms of the given members (default: all) and yield each path as it is done."""
     tasks = form_tasks(campaign, codes)
+    carried = carried_values(campaign)
     jobs = jobs or os.cpu_count() or 1
     if jobs == 1 or len(tasks) < 8:
-        _init_worker(campaign)
+        _init_worker(campaign, carried)
         for code, kind in tasks:
             yield _write_one(code, kind)
         return
     size = max(1, min(64, len(tasks) // (jobs * 4)))
     chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
-    with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(campaign,)) as pool:
+    with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(campaign, carried)) as pool:
         for paths in pool.map(_write_chunk, chunks):
             yield from paths

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import faulthandler
 import gc
+import math
 import multiprocessing
 import os
 import signal
@@ -22,15 +23,25 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
+from .errors import InvalidRequest
+
 DEFAULT_TIMEOUT = 30.0  # seconds per item
 DEFAULT_MEMORY = 1024 * 1024 * 1024  # bytes of address space per worker, above what it starts with
 
 
 @dataclass(frozen=True)
 class Failure:
-    """An item whose worker crashed, hung, ran out of memory or raised."""
+    """An item whose worker crashed, hung, ran out of memory or raised (``kind``: crashed, timeout, memory, error)."""
 
     reason: str
+    kind: str = "error"
+
+
+def check_timeout(seconds: float) -> float:
+    """A time limit as given, if it is a number of seconds above 0 (not NaN, not infinite); else InvalidRequest."""
+    if not isinstance(seconds, int | float) or not math.isfinite(seconds) or seconds <= 0:
+        raise InvalidRequest(f"the time limit must be a number of seconds above 0, not {seconds!r}")
+    return float(seconds)
 
 
 MEMORY_CAP_SAID = "a memory cap on Linux only (elsewhere the time limit alone)"
@@ -69,7 +80,7 @@ def _serve(func: Callable[[Any], Any], conn: Connection, memory: int, parent_end
         try:
             result: Any = func(item)
         except MemoryError:
-            result = Failure("ran out of memory")
+            result = Failure("ran out of memory", "memory")
         except Exception as e:  # report, never crash the run
             result = Failure(f"{type(e).__name__}: {e}\n{traceback.format_exc(limit=3)}")
         conn.send(result)
@@ -91,10 +102,14 @@ class _Worker:
         self.started = 0.0  # when the first item in the queue began to be read
 
     def give(self, index: int, item: Any) -> None:
+        """Queue an item for this reader. If the reader has died, the item stays queued: the caller's loop sees
+        the death and gives the queue to a replacement (sending must never raise: a killed reader costs one item).
+        """
         if not self.queue:
             self.started = time.monotonic()
         self.queue.append((index, item))
-        self.conn.send(item)
+        with contextlib.suppress(OSError):  # BrokenPipeError, ConnectionResetError: the reader is gone
+            self.conn.send(item)
 
     def done(self) -> int:
         """The first item is finished: its index; the next one starts now."""
@@ -125,7 +140,7 @@ def _crashed(worker: _Worker) -> Failure:
             how = f"signal {-code}"
     else:
         how = f"exit code {code}"
-    return Failure(f"the reader crashed ({how})")
+    return Failure(f"the reader crashed ({how})", "crashed")
 
 
 _GONE = object()  # the pipe closed: the reader died
@@ -187,7 +202,7 @@ def run_isolated(
                 elif w.process.sentinel in ready or not w.process.is_alive():
                     failure = _crashed(w)
                 elif now - w.started > timeout:
-                    failure = Failure(f"reading took longer than {timeout:g} s")
+                    failure = Failure(f"reading took longer than {timeout:g} s", "timeout")
                 else:
                     continue
                 index = w.done()

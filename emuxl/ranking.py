@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Final
 
 from .definitions import Campaign
+from .errors import DecisionsError, Problem
 from .methods import pts
 from .scoring import Scorecard
+from .vnformat import fixed
 
-FLAG, MERIT = "flag", "merit"
+FLAG: Final = "flag"
+MERIT: Final = "merit"
 AWARD_VI = {FLAG: "Cờ thi đua của Chính phủ", MERIT: "Bằng khen của Thủ tướng Chính phủ"}
 
 
@@ -38,8 +42,81 @@ class Standing:
     eligible: bool = True  # may be proposed for an award at all
     reasons: list[str] = field(default_factory=list)  # why not eligible for any award
     flag_reasons: list[str] = field(default_factory=list)  # why not eligible for the Flag in particular
-    award: str | None = None
+    award: str | None = None  # final: the meeting's lists when it recorded them
     justification: str = ""
+    pending: list[str] = field(default_factory=list)  # awards it is a candidate for until the meeting votes
+    proposed: str | None = None  # the award the scores (and recorded votes) give, before the meeting's lists
+    decided: bool = False  # its place or its award comes from a recorded decision
+    decision: str = ""  # that decision, in words
+
+
+def award_words(standing: Standing) -> str:
+    """The award column of the ranking tables: the award, or what the member waits for a vote on."""
+    if standing.award:
+        return AWARD_VI[standing.award]
+    if standing.pending:
+        rest = f"; không được chọn: {AWARD_VI[standing.pending[1]]}" if len(standing.pending) > 1 else ""
+        return f"Chờ biểu quyết: {AWARD_VI[standing.pending[0]]}{rest}"
+    return "Biểu quyết" if standing.vote and standing.eligible else ""
+
+
+@dataclass(frozen=True)
+class PendingVote:
+    """A tie across an award's last place that the meeting has still to vote on."""
+
+    rank: int
+    award: str
+    places: int
+    members: list[str]
+    sentence: str
+    fallback: bool = False  # those not chosen for the Flag are proposed for the Merit (places kept)
+
+
+@dataclass(frozen=True)
+class SettledVote:
+    """A recorded vote (*biểu quyết*) applied: the members of a tie in the order the meeting decided."""
+
+    rank: int
+    shown: float
+    order: list[str]  # member codes, best first
+    names: list[str]
+    note: str
+
+    @property
+    def how(self) -> str:
+        """How the meeting decided, as recorded («biểu quyết 9/12»), or «biểu quyết»."""
+        return self.note or "biểu quyết"
+
+    @property
+    def sentence(self) -> str:
+        """The vote in one Vietnamese sentence, for the minutes."""
+        ranked = "; ".join(f"{n} xếp thứ {self.rank + k}" for k, n in enumerate(self.names))
+        return (
+            f"{_names(self.names)} bằng nhau với {pts(self.shown)} điểm sau các tiêu chí phụ; "
+            f"Hội nghị quyết định ({self.how}): {ranked}."
+        )
+
+
+@dataclass(frozen=True)
+class Departure:
+    """Where the meeting's final award lists depart from the proposal the scores gave, and why."""
+
+    member: str
+    name: str
+    proposed: str | None
+    final: str | None
+    reason: str
+    pending: bool = False  # the proposal had it waiting for a vote
+
+    @property
+    def sentence(self) -> str:
+        """The departure in one Vietnamese sentence, with its reason."""
+        final = f"đề nghị tặng {AWARD_VI[self.final]}" if self.final else "không đề nghị khen thưởng"
+        if self.pending:
+            was = "chờ biểu quyết"
+        else:
+            was = f"đề nghị {AWARD_VI[self.proposed]}" if self.proposed else "không đề nghị khen thưởng"
+        return f"Hội nghị quyết định {final} cho {self.name} (theo kết quả chấm điểm: {was}); lý do: {self.reason}."
 
 
 @dataclass
@@ -52,6 +129,10 @@ class Ranking:
     next_chair: str
     next_deputies: list[str]
     notes: list[str] = field(default_factory=list)
+    votes: list[SettledVote] = field(default_factory=list)  # the recorded votes applied
+    pending: list[PendingVote] = field(default_factory=list)  # ties still to be voted on
+    departures: list[Departure] = field(default_factory=list)  # the meeting's lists against the proposal
+    rotation_decided: bool = False  # next chair and deputies as the meeting elected them
 
     def of(self, member: str) -> Standing:
         """The standing of one member."""
@@ -59,8 +140,13 @@ class Ranking:
 
     @property
     def proposed(self) -> dict[str, list[str]]:
-        """Award -> members proposed, in rank order."""
+        """Award -> members proposed, in rank order: the final lists, the meeting's when it recorded them."""
         return {a: [s.member for s in self.standings if s.award == a] for a in (FLAG, MERIT)}
+
+    @property
+    def proposed_by_score(self) -> dict[str, list[str]]:
+        """Award -> members the scores (and recorded votes) propose, before the meeting's final lists."""
+        return {a: [s.member for s in self.standings if s.proposed == a] for a in (FLAG, MERIT)}
 
 
 def quotas(campaign: Campaign) -> tuple[int, int]:
@@ -78,6 +164,12 @@ def _key(campaign: Campaign, card: Scorecard, step: str) -> float:
     if step == "peer":
         return round_half_up(card.peer, decimals)
     return round_half_up(card.sections.get(step.removeprefix("section:"), 0.0), decimals)
+
+
+def order_keys(campaign: Campaign, card: Scorecard) -> tuple[float, ...]:
+    """What members are ranked by: the total at the published precision, then the tie-break chain."""
+    shown = round_half_up(card.total, campaign.ranking.decimals)
+    return (shown, *(_key(campaign, card, step) for step in campaign.ranking.tie_break))
 
 
 STEP_VI = {"above_plan": "số chỉ tiêu đạt/vượt kế hoạch", "peer": "điểm chấm chéo"}
@@ -128,9 +220,20 @@ def _eligibility(campaign: Campaign, card: Scorecard, standing: Standing) -> Non
     standing.eligible = not standing.reasons
 
 
-def _awards(standings: list[Standing], flag_quota: int, merit_quota: int, notes: list[str]) -> None:
-    """Hand out awards in rank order to eligible members; a tie across the last place goes to a vote."""
+def _names(names: list[str]) -> str:
+    from .vnformat import join
+
+    return join(names)
+
+
+def _awards(standings: list[Standing], flag_quota: int, merit_quota: int) -> list[PendingVote]:
+    """Hand out awards in rank order to eligible members; a tie across an award's last place goes to a vote.
+
+    Until the meeting votes, the members of such a tie stay candidates for the next award down: the places
+    they need there are kept for them, so the Merits do not skip to the ranks below.
+    """
     left = {FLAG: flag_quota, MERIT: merit_quota}
+    pending: list[PendingVote] = []
     for rank in sorted({s.rank for s in standings}):
         group = [s for s in standings if s.rank == rank]
         for s in group:
@@ -139,55 +242,221 @@ def _awards(standings: list[Standing], flag_quota: int, merit_quota: int, notes:
             elif s.flag_reasons and left[FLAG]:
                 s.justification = f"Xếp thứ {s.rank}, không đề nghị Cờ thi đua: {'; '.join(s.flag_reasons)}"
         candidates = [s for s in group if s.eligible]
-        for award in (FLAG, MERIT):
-            if award == FLAG:
-                pool = [s for s in candidates if not s.flag_reasons]
-                if not pool or left[FLAG] == 0:
-                    continue
-                if len(pool) > left[FLAG]:
-                    _vote(pool, rank, FLAG, left, notes)
-                    candidates = [s for s in candidates if s not in pool]
-                    continue
-                for s in pool:
-                    s.award = FLAG
-                    s.justification = f"Xếp thứ {s.rank} với {pts(s.shown)} điểm; đề nghị {AWARD_VI[FLAG]}"
-                left[FLAG] -= len(pool)
-                candidates = [s for s in candidates if s not in pool]
-                continue
-            if not candidates or left[award] == 0:
-                continue
-            if len(candidates) > left[award]:
-                _vote(candidates, rank, award, left, notes)
-                break
-            for s in candidates:
-                s.award = award
+        pool = [s for s in candidates if not s.flag_reasons] if left[FLAG] else []
+        flag_vote: list[Standing] = []
+        if pool and len(pool) <= left[FLAG]:
+            for s in pool:
+                s.award = FLAG
+                s.justification = f"Xếp thứ {s.rank} với {pts(s.shown)} điểm; đề nghị {AWARD_VI[FLAG]}"
+            left[FLAG] -= len(pool)
+        elif pool:
+            flag_vote = pool
+        direct = [s for s in candidates if s not in pool]  # eligible here, not competing for the Flag
+        flag_places = left[FLAG] if flag_vote else 0
+        losers = len(flag_vote) - flag_places
+        if flag_vote:
+            left[FLAG] = 0
+        seekers = losers + len(direct)
+        merit_places = min(seekers, left[MERIT])
+        merit_vote = seekers > left[MERIT] and merit_places > 0
+        if seekers and not merit_vote:
+            for s in direct[:merit_places]:
+                s.award = MERIT
                 note = f"; không đề nghị Cờ: {'; '.join(s.flag_reasons)}" if s.flag_reasons else ""
-                s.justification = f"Xếp thứ {s.rank} với {pts(s.shown)} điểm; đề nghị {AWARD_VI[award]}{note}"
-            left[award] -= len(candidates)
-            candidates = []
+                s.justification = f"Xếp thứ {s.rank} với {pts(s.shown)} điểm; đề nghị {AWARD_VI[MERIT]}{note}"
+        left[MERIT] -= merit_places
+        if flag_vote:
+            pending.append(_flag_vote(flag_vote, rank, flag_places, losers, merit_places, merit_vote, direct))
+        elif merit_vote:
+            pending.append(_merit_vote(direct, rank, merit_places))
+    return pending
 
 
-def _vote(tied: list[Standing], rank: int, award: str, left: dict[str, int], notes: list[str]) -> None:
-    """More members tied at a rank than places left: the meeting votes; nobody is picked silently."""
-    names = ", ".join(s.name for s in tied)
-    notes.append(f"{names} đồng hạng {rank} cho {left[award]} suất {AWARD_VI[award]}: biểu quyết")
+def _flag_vote(
+    tied: list[Standing],
+    rank: int,
+    places: int,
+    losers: int,
+    merit_places: int,
+    merit_vote: bool,
+    others: list[Standing],
+) -> PendingVote:
+    """Members tied for the Flag's last places: the meeting votes; those not chosen stay Merit candidates."""
+    names = [s.name for s in tied]
+    if merit_vote:
+        among = " cùng " + _names([s.name for s in others]) if others else ""
+        then = f"; sau đó biểu quyết {merit_places} suất {AWARD_VI[MERIT]} giữa các đơn vị không được chọn{among}"
+        short = f"; nếu không được chọn, biểu quyết tiếp {merit_places} suất {AWARD_VI[MERIT]}"
+    elif merit_places >= losers:
+        then = f"; đơn vị không được chọn vẫn được đề nghị {AWARD_VI[MERIT]} (đã dành {losers} suất)"
+        short = f"; nếu không được chọn, đề nghị {AWARD_VI[MERIT]}"
+    else:
+        then = f"; không còn suất {AWARD_VI[MERIT]} cho đơn vị không được chọn"
+        short = then
     for s in tied:
         s.vote = True
-        s.justification = f"Đồng hạng {rank} với {pts(s.shown)} điểm: biểu quyết cho {AWARD_VI[award]}"
-    left[award] = 0
+        s.pending = [FLAG, MERIT] if merit_places else [FLAG]
+        s.justification = f"Đồng hạng {rank} với {pts(s.shown)} điểm: biểu quyết {places} suất {AWARD_VI[FLAG]}{short}"
+    for s in others if merit_vote else []:
+        s.vote = True
+        s.pending = [MERIT]
+        s.justification = f"Xếp thứ {rank} với {pts(s.shown)} điểm: biểu quyết {merit_places} suất {AWARD_VI[MERIT]}"
+    sentence = f"{_names(names)} đồng hạng {rank} cho {places} suất {AWARD_VI[FLAG]}: biểu quyết{then}."
+    fallback = not merit_vote and merit_places >= losers
+    return PendingVote(rank, FLAG, places, [s.member for s in tied], sentence, fallback)
+
+
+def _merit_vote(tied: list[Standing], rank: int, places: int) -> PendingVote:
+    """More members tied for the Merit's last places than places left: the meeting votes."""
+    for s in tied:
+        s.vote = True
+        s.pending = [MERIT]
+        s.justification = f"Đồng hạng {rank} với {pts(s.shown)} điểm: biểu quyết {places} suất {AWARD_VI[MERIT]}"
+    names = _names([s.name for s in tied])
+    sentence = f"{names} đồng hạng {rank} cho {places} suất {AWARD_VI[MERIT]}: biểu quyết."
+    return PendingVote(rank, MERIT, places, [s.member for s in tied], sentence)
+
+
+def _settle_votes(campaign: Campaign, ordered: list[Standing]) -> list[SettledVote]:
+    """Apply the recorded votes: each must name exactly a group still tied; its order becomes their ranks."""
+    by_code = {s.member: s for s in ordered}
+    problems: list[Problem] = []
+    settled: list[SettledVote] = []
+    for i, vote in enumerate(campaign.decisions.votes):
+        group = [by_code[c] for c in vote.members]
+        ranks = sorted({s.rank for s in group})
+        where = f"decisions.votes[{i}].members"
+        if len(ranks) > 1:
+            places = "; ".join(f"{s.name} ({s.member}) ranks {s.rank} with {fixed(s.shown)}" for s in group)
+            problems.append(campaign.problem(where, f"these members are not tied: {places}. {_ties_now(ordered)}"))
+            continue
+        tied = [s for s in ordered if s.rank == ranks[0]]
+        if len(tied) != len(group):
+            names = ", ".join(f"{s.name} ({s.member})" for s in tied)
+            message = f"the tie at rank {ranks[0]} is between {names}; the vote must name all of them"
+            problems.append(campaign.problem(where, message))
+            continue
+        order = [by_code[c] for c in vote.order]
+        settled.append(SettledVote(ranks[0], order[0].shown, vote.order, [s.name for s in order], vote.note))
+    if problems:
+        raise DecisionsError(problems)
+    for done in settled:
+        for k, code in enumerate(done.order):
+            s = by_code[code]
+            s.rank = done.rank + k
+            s.vote = False
+            s.decided = True
+            s.decision = f"Hội nghị quyết định ({done.how}): xếp thứ {s.rank}"
+            s.tie_break = s.tie_break.replace(_STILL_TIED, f"Hội nghị quyết định ({done.how}): xếp thứ {s.rank}")
+    ordered.sort(key=lambda s: s.rank)
+    return settled
+
+
+_STILL_TIED = "vẫn bằng nhau: quyết định bằng biểu quyết"
+
+
+def _ties_now(ordered: list[Standing]) -> str:
+    """The ties a vote could settle, in words, for a message."""
+    ties = [[s for s in ordered if s.rank == r] for r in sorted({s.rank for s in ordered if s.vote})]
+    if not ties:
+        return "No tie is left after the tie-break chain; remove this vote."
+    listed = "; ".join(f"rank {t[0].rank}: " + ", ".join(s.member for s in t) for t in ties)
+    return f"Ties a vote can settle now: {listed}."
+
+
+def _final_awards(campaign: Campaign, ranking: Ranking) -> None:
+    """Take the meeting's final award lists; record each departure from the proposal with its reason.
+
+    A list left out stays as proposed. Members waiting for a vote that the lists settle are decided, not
+    departures, when they get an award the proposal kept open for them.
+    """
+    for s in ranking.standings:
+        s.proposed = s.award
+    final = campaign.decisions.awards
+    if final is None:
+        return
+    by_score = ranking.proposed_by_score
+    order = {s.member: n for n, s in enumerate(ranking.standings)}
+    fallback = [  # not chosen for the Flag in a tie, and kept a Merit place by the proposal
+        c for p in ranking.pending if p.award == FLAG and p.fallback for c in p.members if c not in (final.flag or [])
+    ]
+    flag = final.flag if final.flag is not None else [c for c in by_score[FLAG] if c not in (final.merit or [])]
+    if final.merit is not None:
+        merit = final.merit
+    else:
+        extra = fallback if final.flag is not None else []
+        merit = sorted((c for c in by_score[MERIT] + extra if c not in flag), key=order.__getitem__)
+    problems = _check_lists(campaign, ranking, {FLAG: (flag, final.flag), MERIT: (merit, final.merit)})
+    chosen = {code: FLAG for code in flag} | {code: MERIT for code in merit}
+    covered = {a for a, given in ((FLAG, final.flag), (MERIT, final.merit)) if given is not None}
+    for s in ranking.standings:
+        new = chosen.get(s.member)
+        named = s.member in (final.flag or []) + (final.merit or [])
+        open_for = set(s.pending) if s.pending else set()
+        if new != s.proposed and new not in open_for:
+            ranking.departures.append(Departure(s.member, s.name, s.proposed, new, final.reason, bool(s.pending)))
+        if new != s.proposed or named:
+            s.decided = True
+            s.award = new
+        settled = new == FLAG or open_for <= covered | ({MERIT} if s.member in fallback else set())
+        if s.pending and settled:
+            s.pending = []
+    if ranking.departures and not final.reason.strip():
+        changed = "; ".join(f"{d.name} ({d.member})" for d in ranking.departures)
+        message = f"the final lists depart from the proposal for {changed}; give the meeting's reason"
+        problems.append(campaign.problem("decisions.awards.reason", message))
+    if problems:
+        raise DecisionsError(problems)
+    departed = {d.member: d for d in ranking.departures}
+    for s in ranking.standings:
+        if s.member in departed:
+            sentence = departed[s.member].sentence
+            s.decision = "; ".join(x for x in (s.decision, sentence) if x)
+            s.justification = f"Xếp thứ {s.rank} với {pts(s.shown)} điểm; {sentence}"
+        elif s.decided and s.award and not s.decision.endswith(AWARD_VI[s.award]):
+            said = f"Hội nghị quyết định đề nghị {AWARD_VI[s.award]}"
+            s.decision = "; ".join(x for x in (s.decision, said) if x)
+            s.justification = f"Xếp thứ {s.rank} với {pts(s.shown)} điểm; {said}"
+    still = {s.member for s in ranking.standings if s.pending}
+    ranking.pending = [p for p in ranking.pending if still & set(p.members)]
+
+
+def _check_lists(
+    campaign: Campaign, ranking: Ranking, lists: dict[str, tuple[list[str], list[str] | None]]
+) -> list[Problem]:
+    """The final lists within the quotas, and only members eligible for an award."""
+    quota = {FLAG: ranking.flag_quota, MERIT: ranking.merit_quota}
+    problems: list[Problem] = []
+    for award, (final, given) in lists.items():
+        if len(final) > quota[award]:
+            message = (
+                f"{len(final)} members for {quota[award]} {AWARD_VI[award]} (awards.{award}); "
+                "list at most the quota, or raise the quota if the Council allows more"
+            )
+            problems.append(campaign.problem(f"decisions.awards.{award}", message))
+        for j, code in enumerate(given or []):
+            s = ranking.of(code)
+            if not s.eligible:
+                message = f"{s.name} ({code}) cannot be proposed for any award: {'; '.join(s.reasons)}; remove it"
+                problems.append(campaign.problem(f"decisions.awards.{award}[{j}]", message))
+    return problems
 
 
 def _rotation(campaign: Campaign, standings: list[Standing]) -> tuple[str, list[str]]:
     codes = campaign.member_codes
     rules = campaign.ranking
+    decided = campaign.decisions
     count = len(campaign.deputies)
-    if rules.next_chair:
-        chair = rules.next_chair
+    agreed = decided.next_chair or rules.next_chair
+    if agreed:
+        chair = agreed
     elif rules.rotation == "rank":
         chair = next(s.member for s in standings if s.member != campaign.chair)
     else:
         chair = codes[(codes.index(campaign.chair) + 1) % len(codes)]
-    if rules.rotation == "rank" and not rules.next_chair:
+    if decided.next_deputies is not None:
+        return chair, list(decided.next_deputies)
+    if rules.rotation == "rank" and not agreed:
         order = [s.member for s in standings]
     else:
         start = codes.index(chair)
@@ -197,7 +466,8 @@ def _rotation(campaign: Campaign, standings: list[Standing]) -> tuple[str, list[
 
 
 def rank(campaign: Campaign, cards: dict[str, Scorecard]) -> Ranking:
-    """Rank the members, apply the tie-break chain, check eligibility and propose awards."""
+    """Rank the members, apply the tie-break chain and the recorded votes, check eligibility, propose awards,
+    then take the meeting's final lists and next chair and deputies when it recorded them."""
     decimals = campaign.ranking.decimals
     standings = [
         Standing(c.member, campaign.member(c.member).name, c.total, round_half_up(c.total, decimals))
@@ -212,15 +482,21 @@ def rank(campaign: Campaign, cards: dict[str, Scorecard]) -> Ranking:
                 s.rank = place
                 s.vote = len(sub) > 1
                 if s.vote:
-                    s.tie_break += f"{'; ' if s.tie_break else ''}vẫn bằng nhau: quyết định bằng biểu quyết"
+                    s.tie_break += f"{'; ' if s.tie_break else ''}{_STILL_TIED}"
             ordered.extend(sub)
+    settled = _settle_votes(campaign, ordered)
     for s in ordered:
         _eligibility(campaign, cards[s.member], s)
     flag_quota, merit_quota = quotas(campaign)
-    notes: list[str] = []
-    _awards(ordered, flag_quota, merit_quota, notes)
+    pending = _awards(ordered, flag_quota, merit_quota)
     for s in ordered:
         if s.eligible and not s.award and not s.justification:
             s.justification = f"Xếp thứ {s.rank} với {pts(s.shown)} điểm"
     chair, deputies = _rotation(campaign, ordered)
-    return Ranking(ordered, flag_quota, merit_quota, chair, deputies, notes)
+    decided = campaign.decisions.next_chair is not None or campaign.decisions.next_deputies is not None
+    ranking = Ranking(
+        ordered, flag_quota, merit_quota, chair, deputies, votes=settled, pending=pending, rotation_decided=decided
+    )
+    _final_awards(campaign, ranking)
+    ranking.notes = [p.sentence for p in ranking.pending]
+    return ranking

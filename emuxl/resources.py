@@ -7,6 +7,9 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
+from .errors import DiskFull, FolderError
+from .files import disk_full, folder_problem
+
 
 def _bundle(kind: str) -> Traversable:
     try:
@@ -50,6 +53,19 @@ def copy_templates(dest: Path) -> None:
 
 
 def copy_sample(name: str, dest: Path) -> None:
-    """Copy a bundled sample campaign (and the bundled templates) into ``dest``."""
-    _copy(_bundle("samples") / name, dest)
-    copy_templates(dest / "templates")
+    """Copy a bundled sample campaign (and the bundled templates) into ``dest``.
+
+    A full disk or a folder that cannot be written gives an error that says
+    so and what to do with the incomplete folder.
+    """
+    try:
+        _copy(_bundle("samples") / name, dest)
+        copy_templates(dest / "templates")
+    except OSError as e:
+        why = "the disk is full" if disk_full(e) else folder_problem(e)
+        if why is None:
+            raise
+        raise (DiskFull if disk_full(e) else FolderError)(
+            f"cannot create the campaign {dest}: {why} ({e.strerror}). {dest} is incomplete: free some space"
+            f" (or fix the folder), then run 'emuxl init {dest} --force'."
+        ) from e

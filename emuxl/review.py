@@ -1,18 +1,21 @@
-"""The review (*rà soát*): explicit acceptances of numbers typed as text, and the chair's corrections.
+"""The review (*rà soát*): explicit acceptances of numbers typed as text, the chair's corrections, and the
+choice of the file that counts when a member sent several.
 
-Both are kept in the store with their author (and, for a correction, its
+All are kept in the store with their author (and, for a correction, its
 reason); the values a member sent are never changed.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from .definitions import Campaign, Indicator
 from .errors import InvalidRequest, NothingToAccept
 from .layout import KIND_MEMBER
-from .store import Store
+from .store import NOT_COUNTED, Row, Store
 
 
 @dataclass(frozen=True)
@@ -65,3 +68,58 @@ def adjust_score(
         )
     with Store(campaign.folder) as store:
         store.add_adjustment(member, indicator, points, reason, author)
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """The file chosen to count for a member, by whom."""
+
+    member: str
+    kind: str
+    name: str
+    received_at: str
+    saved_at: str
+    author: str
+
+
+HEX = frozenset("0123456789abcdef")
+
+
+def _matches(row: Row, wanted: str) -> bool:
+    """Whether a stored file is the one named: its name or path as received, or the start of its hash (8 or more
+    hex digits, also as its archive copy ``archive/<sha256>.xlsx``)."""
+    if wanted in (row.name, row.path):
+        return True
+    stem = Path(wanted).name.split(".")[0].lower()
+    if len(stem) >= 8 and set(stem) <= HEX and row.sha256.startswith(stem):
+        return True
+    try:
+        return os.path.realpath(wanted) == os.path.realpath(row.path)
+    except (OSError, ValueError):
+        return False
+
+
+def choose_file(campaign: Campaign, member: str, file: str, author: str) -> Chosen:
+    """Make one of a member's files the one that counts, kept with who chose; a file received afterwards counts
+    again by the usual rule. FILE is its name as received, its path, or the start of its hash (its archive copy).
+    """
+    _check_member(campaign, member)
+    name = campaign.member(member).name
+    with Store(campaign.folder) as store:
+        rows = store.submissions(member)
+        found = [r for r in rows if _matches(r, file)]
+        if not found:
+            known = "; ".join(f"{r.name} ({r.status})" for r in rows) or "none yet"
+            raise InvalidRequest(f"{name} sent no file called {file!r}; its files: {known}")
+        if len(found) > 1:
+            copies = ", ".join(f"{r.sha256[:12]} (received {r.received_at}, saved {r.saved_at})" for r in found)
+            raise InvalidRequest(
+                f"{len(found)} files of {name} are called {file!r}; name one by the start of its hash: {copies}"
+            )
+        row = found[0]
+        if row.status in NOT_COUNTED:
+            raise InvalidRequest(
+                f"{row.name} is {row.status}: it has no values to count; ask {name} to send the form again"
+            )
+        store.choose(member, row.kind or KIND_MEMBER, row.id, author)
+    return Chosen(member, row.kind or KIND_MEMBER, row.name, row.received_at, row.saved_at, author)

@@ -132,31 +132,51 @@ def score(
     }
     for member in campaign.member_codes:
         card = Scorecard(member, submitted=member in inputs)
-        for section in campaign.catalogue.sections:
-            base: list[float] = []
-            for ind in section.indicators:
-                cell = _cell(ind, member, inputs, peer, clusters[ind.code])
-                if cell.issue == "missing-input" and refused.get(member):
-                    cell = _awaiting(ind, cell, refused[member])
-                adj = latest.get((member, ind.code))
-                if adj:
-                    cell = Cell(cell.indicator, cell.computed, cell.explanation, cell.issue, adj)
-                card.cells[ind.code] = cell
-                role = ind.spec.role
-                if role == "bonus":
-                    card.bonus += cell.points
-                elif role == "penalty":
-                    card.penalty += cell.points
-                else:
-                    base.append(cell.points)
-                if ind.spec.peer_scored:
-                    card.peer += cell.points
-                if reached_plan(ind, inputs.get(member, {}).get(ind.code, {})):
-                    card.above_plan += 1
-            if any(i.spec.role == "base" for i in section.indicators):
-                card.sections[section.code] = math.fsum(base)
-        cards[member] = card
+        for ind in campaign.catalogue.indicators:
+            cell = _cell(ind, member, inputs, peer, clusters[ind.code])
+            if cell.issue == "missing-input" and refused.get(member):
+                cell = _awaiting(ind, cell, refused[member])
+            adj = latest.get((member, ind.code))
+            if adj:
+                cell = Cell(cell.indicator, cell.computed, cell.explanation, cell.issue, adj)
+            card.cells[ind.code] = cell
+            if reached_plan(ind, inputs.get(member, {}).get(ind.code, {})):
+                card.above_plan += 1
+        cards[member] = tally(campaign, card)
     return cards
+
+
+def tally(campaign: Campaign, card: Scorecard) -> Scorecard:
+    """The card with its section subtotals, bonus, penalty and peer points summed from its cells, in place."""
+    card.bonus = card.penalty = card.peer = 0.0
+    card.sections = {}
+    for section in campaign.catalogue.sections:
+        base: list[float] = []
+        for ind in section.indicators:
+            points = card.cells[ind.code].points
+            role = ind.spec.role
+            if role == "bonus":
+                card.bonus += points
+            elif role == "penalty":
+                card.penalty += points
+            else:
+                base.append(points)
+            if ind.spec.peer_scored:
+                card.peer += points
+        if any(i.spec.role == "base" for i in section.indicators):
+            card.sections[section.code] = math.fsum(base)
+    return card
+
+
+def with_points(campaign: Campaign, card: Scorecard, indicator: str, points: float) -> Scorecard:
+    """A copy of the card with one indicator's points set as an adjustment would set them, sums recomputed."""
+    cell = card.cells[indicator]
+    cells = dict(card.cells)
+    cells[indicator] = Cell(
+        cell.indicator, cell.computed, cell.explanation, cell.issue, Adjustment("", "", points, "", "")
+    )
+    copy = Scorecard(card.member, cells, above_plan=card.above_plan, submitted=card.submitted)
+    return tally(campaign, copy)
 
 
 def explain(cell: Cell) -> str:

@@ -25,6 +25,7 @@ FONT = MappingProxyType({"font_name": "Times New Roman", "font_size": 12})
 # as writers build their own formats from them: wb.add_format(HEAD), wb.add_format({**NUMBER, "bold": True}).
 HEAD_COLOUR = "#D9E1F2"  # column titles
 GREY = "#F2F2F2"  # computed or not applicable: nothing to type there
+WARN = "#FCE4D6"  # a figure the meeting should look at
 NUMBER_FORMAT = "#,##0.00"
 TITLE = MappingProxyType({"bold": True, "font_size": 14})
 HEAD = MappingProxyType(

@@ -21,12 +21,13 @@ from .definitions import Campaign, Indicator
 from .edits import ADJUSTED, UnsavedEdits, pending_edits, record, take_edits
 from .files import write_atomic
 from .methods import Input, Refs, Value, plan_ratio
-from .ranking import AWARD_VI, Ranking
+from .ranking import Ranking, award_words
 from .results import Results, as_data, compute
 from .scoring import Inputs, PeerScores, Scorecard, explain
-from .sheets import A4, GREY, HEAD, NUMBER, TEXT, TITLE, FormulaSheet, new_workbook, row_height, set_print
+from .sheets import A4, GREY, HEAD, NUMBER, TEXT, TITLE, WARN, FormulaSheet, new_workbook, row_height, set_print
 from .store import Store
 from .vnformat import number
+from .workbook_meeting import decision_lines, previous_sheet, robustness_sheet
 
 SUMMARY, CHART, DETAIL, PEER, EXPLAIN = "Tổng hợp", "Biểu đồ", "Chi tiết", "Chấm chéo", "Giải trình"
 DETAIL_HEAD = [
@@ -100,6 +101,11 @@ class _Book:
         self.bold_num = add({**NUMBER, "bold": True, "valign": "top"})
         self.blank = add({"border": 1, "bg_color": GREY})
         self.center = add({**TEXT, "align": "center"})
+        self.bold = add({"bold": True})
+        self.paragraph = add({"text_wrap": True, "valign": "top"})
+        self.share = add({"border": 1, "num_format": "0%", "align": "center", "valign": "top"})
+        self.warn = add({**TEXT, "bg_color": WARN})
+        self.warn_center = add({**TEXT, "bg_color": WARN, "align": "center"})
         self.expected: dict[tuple[str, str], float] = {}
         self.title_text = f"Kết quả chấm điểm thi đua năm {campaign.year}"
         self.chart_sheet: Any = None
@@ -324,8 +330,10 @@ def ranking_workbook(results: Results) -> Written:
                 cell = book.formula(ws, r, 2 + j, f"=SUM({cells})", cards[m.code].sections[section.code], book.bold_num)
                 subtotal_cells[section.code][m.code] = _ref(ws.name, cell)
 
-    _summary(book, summary, campaign, cards, ranking, finals, subtotal_cells)
+    _summary(book, summary, results, finals, subtotal_cells)
     _explanations(book, campaign, cards, ranking)
+    robustness_sheet(book, results)
+    previous_sheet(book, results)
     book.wb.close()
     editable = record(DETAIL, cols["code"], cols["member"], book.editable)
     return Written(book.buffer.getvalue(), book.expected, editable)
@@ -334,16 +342,20 @@ def ranking_workbook(results: Results) -> Written:
 def _summary(
     book: _Book,
     ws: Worksheet,
-    campaign: Campaign,
-    cards: Mapping[str, Scorecard],
-    ranking: Ranking,
+    results: Results,
     finals: Mapping[str, Mapping[str, str]],
     subtotals: Mapping[str, Mapping[str, str]],
 ) -> None:
+    campaign, cards, ranking, yearly = results.campaign, results.cards, results.ranking, results.year_on_year
     sections = [s for s in campaign.catalogue.sections if s.code in subtotals]
     heads = ["Hạng", "Mã", "Đơn vị"] + [f"Phần {s.code}" for s in sections]
-    heads += ["Điểm thưởng", "Điểm trừ", "Tổng điểm", "Tổng (làm tròn)", "Đề nghị khen thưởng", "Ghi chú"]
-    widths = [5, 5, 14] + [8] * len(sections) + [8, 8, 10, 10, 20, 33]  # one A4 page wide up to six sections
+    heads += ["Điểm thưởng", "Điểm trừ", "Tổng điểm", "Tổng (làm tròn)", "Đề nghị khen thưởng"]
+    widths = [5, 5, 14] + [8] * len(sections) + [8, 8, 10, 10, 20]  # one A4 page wide up to six sections
+    if yearly is not None:
+        heads.append(f"So với năm {yearly.previous_year}")
+        widths.append(16)
+    heads.append("Ghi chú")
+    widths.append(33)
     ws.write_string(0, 0, f"TỔNG HỢP KẾT QUẢ CHẤM ĐIỂM THI ĐUA NĂM {campaign.year}", book.title)
     ws.write_string(1, 0, campaign.cluster)
     ws.set_row(HEAD_ROW, max(36, row_height(*[x for h, w in zip(heads, widths, strict=True) for x in (h, w)])))
@@ -358,7 +370,11 @@ def _summary(
     for s in ranking.standings:
         card = cards[s.member]
         note = "; ".join(x for x in (s.justification, s.tie_break, *s.reasons, *s.flag_reasons, *_open(card)) if x)
-        ws.set_row(row, row_height(note, widths[-1], AWARD_VI.get(s.award or "", ""), widths[-2], s.name, widths[2]))
+        award = award_words(s)
+        moved = yearly.of(s.member).words if yearly is not None else ""
+        ws.set_row(
+            row, row_height(note, widths[-1], award, widths[3 + len(sections) + 4], s.name, widths[2], moved, 16)
+        )
         ws.write_number(row, 0, s.rank, book.center)
         ws.write_string(row, 1, s.member, book.center)
         ws.write_string(row, 2, s.name, book.text)
@@ -376,13 +392,19 @@ def _summary(
         total = book.formula(ws, row, total_col, f"=SUM({','.join(parts)})+{b}-{p}", card.total, book.bold_num)
         decimals = campaign.ranking.decimals
         book.formula(ws, row, total_col + 1, f"=ROUND({total},{decimals})", s.shown, book.bold_num)
-        ws.write_string(
-            row, total_col + 2, AWARD_VI.get(s.award or "", "Biểu quyết" if s.vote and not s.award else ""), book.text
-        )
-        ws.write_string(row, total_col + 3, note, book.text)
+        ws.write_string(row, total_col + 2, award, book.text)
+        if yearly is not None:
+            ws.write_string(row, total_col + 3, moved, book.text)
+        ws.write_string(row, len(heads) - 1, note, book.text)
         row += 1
+    lines = decision_lines(results)
+    if lines:
+        ws.write_string(row + 1, 0, "QUYẾT ĐỊNH CỦA HỘI NGHỊ BÌNH XÉT, SUY TÔN", book.bold)
+        for k, line in enumerate(lines, start=row + 2):
+            ws.set_row(k, row_height(line, sum(widths)))
+            ws.merge_range(k, 0, k, len(heads) - 1, line, book.paragraph)
     chart = book.wb.add_chart({"type": "column"})
-    last = row - 1
+    last = HEAD_ROW + len(ranking.standings)
     chart.add_series(
         {
             "name": "Tổng điểm",

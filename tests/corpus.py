@@ -233,6 +233,8 @@ def build_corpus(campaign: Campaign, folder: Path, variant: Callable[..., Campai
     wrong_self = set_cell(score_cell, f'<c r="{score_cell}" s="14"><f>0</f><v>1.5</v></c>')
     add("self-score-differs.xlsx", rezip(good, wrong_self), "accepted with warnings", "self-score-differs", m1.code)
 
+    hardening_cases(campaign, good, add)
+
     # the second member's good form, for "good files in the same batch are accepted"
     add(
         "good-second-member.xlsx",
@@ -262,3 +264,108 @@ def check_store(folder: Path, expected_files: int) -> None:
     per_sub = db.execute("SELECT submission_id, COUNT(*) FROM cell_values GROUP BY submission_id").fetchall()
     assert len(per_sub) == expected_files and len({n for _, n in per_sub}) == 1  # every file whole, none half
     db.close()
+
+
+def _name(name: str, ref: str) -> Callable[[str, bytes], bytes]:
+    """A change that points a defined name somewhere else (``ref``: ``'Sheet'!$Z$5000``)."""
+
+    def change(part: str, body: bytes) -> bytes:
+        if part != WORKBOOK:
+            return body
+        pattern = re.compile(rb'(<definedName name="' + name.encode() + rb'">)[^<]*(</definedName>)')
+        assert pattern.search(body), name
+        return pattern.sub(lambda m: m.group(1) + ref.encode() + m.group(2), body, count=1)
+
+    return change
+
+
+def _also_define(name: str, ref: str) -> Callable[[str, bytes], bytes]:
+    """A change that adds a second definition of a name."""
+    extra = f'<definedName name="{name}">{ref}</definedName>'.encode()
+    return replace_in(WORKBOOK, b"<definedNames>", b"<definedNames>" + extra)
+
+
+def _both(*changes: Callable[[str, bytes], bytes]) -> Callable[[str, bytes], bytes]:
+    def change(part: str, body: bytes) -> bytes:
+        for one in changes:
+            body = one(part, body)
+        return body
+
+    return change
+
+
+def _raw_value(ref: str, text: str) -> Callable[[str, bytes], bytes]:
+    """A change that writes ``text`` as the raw <v> of a number cell, as only a script could."""
+    return set_cell(ref, f'<c r="{ref}" s="11"><v>{text}</v></c>')
+
+
+def hardening_cases(campaign: Campaign, good: bytes, add: Callable[..., None]) -> None:
+    """The cases of issue 16's adversarial pass: names redirected or defined twice, malformed and extreme
+    numbers in the XML, a sheet cut off after its data, a deleted row."""
+    m1 = campaign.members[0]
+    plan, actual = cell_of(good, input_name("A02", "plan")), cell_of(good, input_name("A02", "actual"))
+    other_plan = cell_of(good, input_name("A03", "plan"))
+    sheet = f"'{SCORE_SHEET}'"
+    errors = "accepted with errors"
+
+    # a value is read from where the form put it, or not at all
+    far = _both(
+        _name(input_name("A02", "plan"), f"{sheet}!$Z$5000"),
+        set_cell(plan, f'<c r="{plan}"/>'),
+        replace_in(SHEET, b"</sheetData>", b'<row r="5000"><c r="Z5000"><v>99999</v></c></row></sheetData>'),
+    )
+    add("name-redirected-to-z5000.xlsx", rezip(good, far), errors, "misplaced-name", m1.code)
+    other_sheet = _name(input_name("A02", "actual"), "'Hướng dẫn'!$A$1")
+    add("name-redirected-to-another-sheet.xlsx", rezip(good, other_sheet), errors, "misplaced-name", m1.code)
+    col, row = re.match(r"([A-Z]+)(\d+)", other_plan).groups()  # type: ignore[union-attr]
+    other_row = _name(input_name("A02", "plan"), f"{sheet}!${col}${row}")
+    add("name-redirected-to-another-row.xlsx", rezip(good, other_row), errors, "misplaced-name", m1.code)
+    twice = _also_define(input_name("A02", "plan"), f"{sheet}!$Z$5000")
+    add("input-name-defined-twice.xlsx", rezip(good, twice), "rejected", "duplicate-definition")
+    upper = _also_define(input_name("A02", "plan").upper(), f"{sheet}!$Z$5000")
+    add("name-defined-twice-differing-in-case.xlsx", rezip(good, upper), "rejected", "duplicate-definition")
+    copy = re.sub(rb'(<c r="' + plan.encode() + rb'"[^>]*><v>)[^<]*', rb"\g<1>999999", _part(good, SHEET))
+    second = _both(
+        replace_in(WORKBOOK, b"</sheets>", f'<sheet name="{SCORE_SHEET}" sheetId="9" r:id="rId99"/></sheets>'.encode()),
+        replace_in(
+            "xl/_rels/workbook.xml.rels",
+            b"</Relationships>",
+            b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            b'worksheet" Target="worksheets/sheet9.xml"/></Relationships>',
+        ),
+    )
+    add(
+        "scoring-sheet-twice.xlsx",
+        rezip(good, second, {"xl/worksheets/sheet9.xml": copy}),
+        "rejected",
+        "duplicate-definition",
+    )
+    add("malformed-number-in-xml.xlsx", rezip(good, _raw_value(plan, "1_000")), errors, "malformed-number", m1.code)
+    add("number-with-blanks-in-xml.xlsx", rezip(good, _raw_value(plan, " 12 ")), errors, "malformed-number", m1.code)
+    body = _part(good, SHEET)
+    cut = body[: body.index(b"<dataValidations") + 300]  # the data whole, the validations cut off
+    add(
+        "sheet-cut-off-after-its-data.xlsx",
+        rezip(good, lambda n, b: cut if n == SHEET else b),
+        "rejected",
+        "unreadable",
+    )
+    gone = _both(
+        *(
+            _name(n, f"{sheet}!#REF!")
+            for n in ("d_A02", *(input_name("A02", k) for k in ("plan", "actual", "previous", "note")))
+        )
+    )
+    add("row-deleted.xlsx", rezip(good, gone), "rejected", "deleted-row")
+
+    # extreme and impossible values are refused at intake
+    add("infinity-in-xml.xlsx", rezip(good, _raw_value(plan, "INF")), errors, "not-finite", m1.code)
+    add("minus-infinity-in-xml.xlsx", rezip(good, _raw_value(actual, "-INF")), errors, "not-finite", m1.code)
+    add("number-overflowing-to-infinity.xlsx", rezip(good, _raw_value(plan, "1E309")), errors, "not-finite", m1.code)
+    add("huge-number-1e308.xlsx", rezip(good, _raw_value(actual, "1E308")), errors, "out-of-range", m1.code)
+    add("huge-negative-number.xlsx", rezip(good, _raw_value(plan, "-1E308")), errors, "out-of-range", m1.code)
+
+
+def _part(data: bytes, name: str) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return zf.read(name)

@@ -73,7 +73,11 @@ def test_version_and_help() -> None:
 def test_console_script_runs(tmp_path: Path) -> None:
     """The installed entry point works as a real process (python -m emuxl)."""
     folder = tmp_path / "c"
-    subprocess.run([sys.executable, "-m", "emuxl", "init", str(folder)], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "emuxl", "init", str(folder), "--sample", "tay-nam-bo-2023"],
+        check=True,
+        capture_output=True,
+    )
     done = subprocess.run([sys.executable, "-m", "emuxl", "check", str(folder)], capture_output=True, text=True)
     assert done.returncode == 0 and done.stdout.strip().endswith("OK")
 

@@ -54,11 +54,11 @@ def test_2023_sample_is_the_real_membership(sample: Path) -> None:
 
 
 def test_2025_sample_records_the_merger(sample_2025: Path) -> None:
-    """The 2025 sample maps each new unit to the old members it absorbed."""
+    """The 2025 sample maps each new unit to every old province it was formed from (two outside the cluster)."""
     campaign = load_campaign(sample_2025)
     assert campaign.member_codes == ["80", "82", "86", "91", "92", "96"]
     old = {p.code for m in campaign.members for p in m.predecessors}
-    assert old == {"80", "82", "83", "84", "86", "87", "89", "91", "93", "94", "95", "96"}
+    assert old == {"80", "82", "83", "84", "86", "87", "89", "91", "93", "94", "95", "96"} | {"72", "92"}
     assert [p.name for p in campaign.member("86").predecessors] == ["Vĩnh Long", "Bến Tre", "Trà Vinh"]
 
 
@@ -179,8 +179,123 @@ def test_not_a_campaign_folder(tmp_path: Path) -> None:
         load_campaign(tmp_path)
 
 
-def test_spreadsheet_catalogue_is_refused_plainly(sample: Path) -> None:
-    """A catalogue given as a workbook gets a plain message, not a text-encoding error."""
+def test_unreadable_spreadsheet_catalogue_is_refused_plainly(sample: Path) -> None:
+    """A catalogue workbook that is not a readable .xlsx, or an .xls, gets a plain message, not an encoding error."""
     edit(sample / "campaign.yaml", "indicators: indicators.yaml", "indicators: chi-tieu.xlsx")
     (sample / "chi-tieu.xlsx").write_bytes(b"PK\x03\x04")
-    assert problems(sample) == ["chi-tieu.xlsx: catalogues in spreadsheets are not supported yet; write it as YAML"]
+    [found] = problems(sample)
+    assert found.startswith("chi-tieu.xlsx: not a readable .xlsx workbook (") and "«Excel Workbook (.xlsx)»" in found
+    edit(sample / "campaign.yaml", "indicators: chi-tieu.xlsx", "indicators: chi-tieu.xls")
+    (sample / "chi-tieu.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    assert problems(sample) == ["chi-tieu.xls: only .xlsx workbooks are read; save it as «Excel Workbook (.xlsx)»"]
+
+
+# ------------------------------------------------------------------ definitions are checked for what can hurt
+
+
+@pytest.mark.parametrize("code", ["../../../ESCAPED", "CM-96", "80/81", "8 0", "8O", "٨٠", ""])
+def test_member_codes_are_digits_only(sample: Path, code: str) -> None:
+    """A member code that is not digits (a path, a separator, a dash) is a located problem naming the code."""
+    edit(sample / "campaign.yaml", '{code: "80", name: "Long An"}', f'{{code: "{code}", name: "Long An"}}')
+    found = problems(sample)
+    assert any("members[0].code" in p and "digits only" in p and repr(code) in p for p in found), found
+
+
+def test_forms_refuses_a_member_code_that_would_write_outside_the_campaign(sample: Path) -> None:
+    """`emuxl forms` with the code ../../../ESCAPED exits 1 with the message and writes nothing anywhere."""
+    from click.testing import CliRunner
+
+    from emuxl.cli import main
+
+    edit(sample / "campaign.yaml", '{code: "80", name: "Long An"}', '{code: "../../../ESCAPED", name: "Long An"}')
+    before = {p for p in sample.parent.parent.rglob("*")}
+    done = CliRunner().invoke(main, ["forms", str(sample)])
+    assert done.exit_code == 1 and "digits only" in done.output, done.output
+    assert {p for p in sample.parent.parent.rglob("*")} == before
+
+
+def test_codes_that_are_the_same_number_are_refused(sample: Path) -> None:
+    """Members 7 and 07 would both match a form saying 7: the second is a located problem."""
+    edit(sample / "campaign.yaml", '{code: "82", name: "Tiền Giang"}', '{code: "080", name: "Tiền Giang"}')
+    assert any("members[1].code" in p and "same number as members[0]" in p for p in problems(sample))
+
+
+ALIAS_BOMB = """a: &a ["x","x","x","x","x","x","x","x","x"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+"""  # 300 bytes that expand to 9**9 = 387 million values
+
+
+HOSTILE_YAML = {
+    "alias-bomb": (ALIAS_BOMB, "aliases (*name) expand to more than 1,000,000 values"),
+    "nested-beyond-recursion": ("a: " + "[" * 20_000 + "]" * 20_000 + "\n", "nested too deeply"),
+    "nested-60-levels": ("a: " + "[" * 60 + "1" + "]" * 60 + "\n", "nested more than 40 levels deep"),
+    "alias-containing-itself": ("a: &a [1, *a]\n", "an alias (*name) refers to a value containing it"),
+    "impossible-date": ("deadline: 2023-02-30\n", "a value cannot be read"),
+    "complex-key": ("? [a, b]\n: 1\n", "YAML syntax error"),
+    "infinite-number": ("scale: .inf\n", "scale: inf is not a usable number"),
+    "not-a-number": ("scale: .nan\n", "is not a usable number"),
+    "400-digit-integer": ("scale: " + "9" * 400 + "\n", "a number of 400 digits is not a usable number"),
+    "4400-digit-integer": ("scale: " + "9" * 4400 + "\n", "a value cannot be read"),
+}
+
+
+@pytest.mark.parametrize("case", list(HOSTILE_YAML))
+def test_hostile_yaml_ends_in_a_message_quickly(sample: Path, case: str) -> None:
+    """Alias bombs, deep nesting, self-containing aliases, impossible values: a located message within seconds."""
+    import time
+
+    text, expected = HOSTILE_YAML[case]
+    (sample / "indicators.yaml").write_text(text + (sample / "indicators.yaml").read_text(encoding="utf-8"))
+    if case in ("infinite-number", "not-a-number", "400-digit-integer", "4400-digit-integer"):
+        original = (sample / "indicators.yaml").read_text(encoding="utf-8").replace("scale: 1000\n", "", 1)
+        (sample / "indicators.yaml").write_text(original, encoding="utf-8")
+    start = time.monotonic()
+    found = problems(sample)
+    assert time.monotonic() - start < 10
+    assert any(p.startswith("indicators.yaml") and expected in p for p in found), found
+
+
+def test_a_folder_or_a_pipe_as_the_catalogue_gives_a_message(sample: Path) -> None:
+    """The catalogue path naming a folder, or a named pipe (which would block a reader), is a plain problem."""
+    import os
+
+    (sample / "cat").mkdir()
+    edit(sample / "campaign.yaml", "indicators: indicators.yaml", "indicators: cat")
+    assert any("is a folder, not a file" in p for p in problems(sample))
+    os.mkfifo(sample / "pipe.yaml")
+    edit(sample / "campaign.yaml", "indicators: cat", "indicators: pipe.yaml")
+    assert any("is not a regular file" in p for p in problems(sample))
+
+
+def test_a_folder_in_place_of_campaign_yaml_gives_a_message(tmp_path: Path) -> None:
+    """campaign.yaml being a folder is a problem that says so, not 'no campaign here' nor a traceback."""
+    (tmp_path / "campaign.yaml").mkdir()
+    assert problems(tmp_path) == ["campaign.yaml: is a folder, not a file; move it away and put the campaign file back"]
+
+
+def test_a_huge_catalogue_is_refused_from_its_size(sample: Path) -> None:
+    """A catalogue over 10 MB is refused before it is parsed."""
+    with (sample / "indicators.yaml").open("a", encoding="utf-8") as f:
+        f.write("# " + "x" * (11 * 1024 * 1024) + "\n")
+    assert any("the file is 11 MB, more than a campaign needs (10 MB)" in p for p in problems(sample))
+
+
+def test_an_unreadable_catalogue_gives_a_message(sample: Path, user) -> None:
+    """A catalogue the user may not read (mode 000, checked as that user): exit 1 and 'Permission denied'."""
+    import shutil
+    import sys
+
+    folder = user.home / "campaign"
+    shutil.copytree(sample, folder)
+    user.own(folder)
+    (folder / "indicators.yaml").chmod(0)
+    done = user.run([sys.executable, "-m", "emuxl", "check", str(folder)])
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert "indicators.yaml: cannot be read (Permission denied)" in done.stderr

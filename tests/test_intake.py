@@ -5,18 +5,20 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from corpus import build_corpus, check_store, many_forms
 
-from emuxl.cli import describe, main
+from emuxl.cli import LARGE_BATCH, describe, main
 from emuxl.collecting import take_in
 from emuxl.definitions import Campaign, Member, load_campaign
 from emuxl.demo import plausible_peer_scores, plausible_values
@@ -204,7 +206,9 @@ def test_cli_collect_and_status_json(corpus) -> None:
 
 def test_take_in_gives_the_verdicts_collect_prints(corpus, tmp_path: Path) -> None:
     """The library's take_in returns the verdicts 'emuxl collect' prints, and writes the same feedback."""
-    campaign, _ = corpus
+    campaign, cases = corpus
+    for case in cases[LARGE_BATCH - 5 :]:  # a batch small enough for a line per file
+        (campaign.folder / "inbox" / case.name).unlink()
     twin = tmp_path / "twin"
     shutil.copytree(campaign.folder, twin)  # the same inbox, taken in once by each
     seen: list[tuple[str, int]] = []
@@ -399,3 +403,279 @@ def test_a_file_that_fails_to_store_leaves_the_rest_of_its_batch(sample: Path) -
             store.add_submission(row | {"sha256": "c"}, [], [])
         assert [r.sha256 for r in store.submissions()] == ["c", "a"]
         assert store.db.execute("SELECT COUNT(*) FROM receipts").fetchone()[0] == 2
+
+
+# ------------------------------------------------------------------ one file never stops the batch; links refused
+
+
+def _good_form(campaign: Campaign, code: str = "80", seed: int = 1) -> bytes:
+    return member_form(campaign, campaign.member(code), plausible_values(campaign, random.Random(seed)))
+
+
+def test_a_file_name_that_is_not_utf8_is_taken_in_and_recorded_losslessly(sample: Path) -> None:
+    """A Windows-encoded name (bytes that are not UTF-8) is taken in, shown escaped, kept whole; re-runs work."""
+    campaign = load_campaign(sample)
+    inbox = sample / "inbox"
+    inbox.mkdir()
+    raw = os.fsencode(inbox) + b"/b\xe1o-c\xe1o-long-an.xlsx"  # «báo-cáo» in cp1258/latin-1: not UTF-8
+    with open(raw, "wb") as f:
+        f.write(_good_form(campaign))
+    (inbox / "tien-giang.xlsx").write_bytes(_good_form(campaign, "82", 2))
+    runner = CliRunner()
+    done = runner.invoke(main, ["collect", str(sample)])
+    assert done.exit_code == 0, done.output
+    assert "v b\\xe1o-c\\xe1o-long-an.xlsx 80 (member): accepted" in done.output
+    db = sqlite3.connect(sample / "emuxl.db")
+    [(name, kept)] = db.execute("SELECT name, raw_path FROM submissions WHERE member = '80'").fetchall()
+    db.close()
+    assert name == "b\\xe1o-c\\xe1o-long-an.xlsx" and kept == raw
+    status = runner.invoke(main, ["status", str(sample)])
+    assert status.exit_code == 0 and "b\\xe1o-c\\xe1o-long-an.xlsx" in status.output
+    again = runner.invoke(main, ["collect", str(sample)])
+    assert again.exit_code == 0 and "= b\\xe1o-c\\xe1o-long-an.xlsx" in again.output, again.output
+
+
+def test_names_with_control_characters_are_shown_escaped(sample: Path) -> None:
+    """A name with a terminal escape or a right-to-left override is printed escaped, never interpreted."""
+    campaign = load_campaign(sample)
+    inbox = sample / "inbox"
+    inbox.mkdir()
+    (inbox / "x\x1b[2Jy\u202egpj.xlsx").write_bytes(_good_form(campaign))
+    [result] = collect(campaign)
+    assert result.status == "accepted" and result.name == "x\\x1b[2Jy\\u202egpj.xlsx"
+
+
+def test_an_unreadable_file_gets_its_verdict_and_the_batch_goes_on(sample: Path, user) -> None:
+    """A file and a folder the user may not read: each 'not read' with the reason, the others taken; later, read."""
+    folder = user.home / "campaign"
+    shutil.copytree(sample, folder)
+    campaign = load_campaign(folder)
+    inbox = folder / "inbox"
+    (inbox / "ben-tre").mkdir(parents=True)
+    (inbox / "long-an.xlsx").write_bytes(_good_form(campaign))
+    (inbox / "tien-giang.xlsx").write_bytes(_good_form(campaign, "82", 2))
+    (inbox / "ben-tre" / "83.xlsx").write_bytes(_good_form(campaign, "83", 3))
+    user.own(folder)
+    (inbox / "long-an.xlsx").chmod(0)
+    (inbox / "ben-tre").chmod(0)
+    done = user.run([sys.executable, "-m", "emuxl", "collect", str(folder)])
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "? long-an.xlsx: not read" in done.stdout and "? ben-tre: not read" in done.stdout
+    assert done.stdout.count("Permission denied") == 2, done.stdout
+    assert "v tien-giang.xlsx 82 (member): accepted" in done.stdout and "Traceback" not in done.stderr
+    (inbox / "long-an.xlsx").chmod(0o644)
+    (inbox / "ben-tre").chmod(0o755)
+    again = user.run([sys.executable, "-m", "emuxl", "collect", str(folder)])
+    assert again.returncode == 0, again.stdout
+    assert "v long-an.xlsx 80 (member): accepted" in again.stdout and "v 83.xlsx 83 (member): accepted" in again.stdout
+
+
+MEASURED = """
+import re, sys
+from emuxl.cli import main
+try:
+    main(sys.argv[1:], prog_name="emuxl")
+finally:
+    status = open("/proc/self/status").read()
+    print("peak", re.search(r"VmHWM:\\s*(\\d+)", status).group(1), file=sys.stderr)
+"""  # the command line, printing the peak memory of the collecting process (KiB) as it exits (VmHWM: this
+# process's own high-water mark; ru_maxrss would also count the test runner it was started from)
+
+
+def test_a_file_far_over_the_size_limit_is_refused_without_reading_it_whole(sample: Path) -> None:
+    """A 300 MB file and a 30 MB one: refused on their size, the run's memory stays small, the batch goes on."""
+    if not Path("/proc/self/status").is_file():
+        pytest.skip("measures memory through /proc/self/status (Linux)")
+    from emuxl.intake.admit import MAX_KEEP_BYTES
+    from emuxl.intake.sniff import MAX_FILE_BYTES
+
+    campaign = load_campaign(sample)
+    inbox = sample / "inbox"
+    inbox.mkdir()
+    good = _good_form(campaign)
+    huge, large = inbox / "huge.xlsx", inbox / "large.xlsx"
+    with huge.open("wb") as f:  # a sparse file: no disk used, every byte read all the same
+        f.write(good)
+        f.truncate(MAX_KEEP_BYTES + 100 * 1024 * 1024)
+    large.write_bytes(good + os.urandom(MAX_FILE_BYTES + 10 * 1024 * 1024))
+    (inbox / "long-an.xlsx").write_bytes(good)
+    done = subprocess.run([sys.executable, "-c", MEASURED, "collect", str(sample)], capture_output=True, text=True)
+    peak_mib = int(re.search(r"peak (\d+)", done.stderr).group(1)) / 1024  # type: ignore[union-attr]
+    assert done.returncode == 1, done.stderr
+    assert "x huge.xlsx: rejected" in done.stdout and "không được lưu vào archive" in done.stdout
+    assert "x large.xlsx: rejected" in done.stdout and "v long-an.xlsx 80 (member): accepted" in done.stdout
+    assert peak_mib < 200, f"the collecting process held {peak_mib:.0f} MiB"
+    kept = {p.stat().st_size for p in (sample / "archive").iterdir()}
+    assert large.stat().st_size in kept and huge.stat().st_size not in kept  # the 30 MB one is kept, streamed
+    again = subprocess.run([sys.executable, "-m", "emuxl", "collect", str(sample)], capture_output=True, text=True)
+    assert "= huge.xlsx" in again.stdout and "= large.xlsx" in again.stdout
+
+
+def test_links_in_the_inbox_are_refused_not_followed(sample: Path, tmp_path: Path) -> None:
+    """Links to a secret file and to a folder outside the inbox are refused with a reason; nothing is copied."""
+    campaign = load_campaign(sample)
+    inbox = sample / "inbox"
+    inbox.mkdir()
+    secret = tmp_path / "shadow"
+    secret.write_bytes(_good_form(campaign, "82", 3))  # a link to a file that would even pass as a form
+    secret.chmod(0o600)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "other.xlsx").write_bytes(_good_form(campaign, "83", 4))
+    (inbox / "long-an.xlsx").write_bytes(_good_form(campaign))
+    (inbox / "shadow.xlsx").symlink_to(secret)
+    (inbox / "folder-link").symlink_to(outside, target_is_directory=True)
+    (inbox / "dangling.xlsx").symlink_to(tmp_path / "nowhere")
+    results = {r.name: r for r in collect(campaign)}
+    assert set(results) == {"long-an.xlsx", "shadow.xlsx", "folder-link", "dangling.xlsx"}
+    for name in ("shadow.xlsx", "folder-link", "dangling.xlsx"):
+        assert results[name].status == "rejected" and results[name].issues[0].code == "link-refused", name
+    assert str(secret) in results["shadow.xlsx"].issues[0].message
+    assert results["long-an.xlsx"].status == "accepted"
+    archived = list((sample / "archive").iterdir())
+    assert len(archived) == 1 and secret.read_bytes() not in {p.read_bytes() for p in archived}
+
+
+def test_archive_is_readable_by_the_owner_alone(sample: Path) -> None:
+    """archive/ and every file in it are readable by their owner only."""
+    campaign = load_campaign(sample)
+    (sample / "inbox").mkdir()
+    (sample / "inbox" / "long-an.xlsx").write_bytes(_good_form(campaign))
+    list(collect(campaign))
+    box = sample / "archive"
+    assert box.stat().st_mode & 0o077 == 0
+    assert [p.stat().st_mode & 0o777 for p in box.iterdir()] == [0o400]
+
+
+def test_a_named_pipe_in_the_inbox_is_refused_without_blocking(sample: Path) -> None:
+    """A FIFO (which would block a reader forever) is refused as not a regular file."""
+    campaign = load_campaign(sample)
+    (sample / "inbox").mkdir()
+    os.mkfifo(sample / "inbox" / "pipe.xlsx")
+    [result] = collect(campaign)
+    assert result.status == "rejected" and result.issues[0].code == "special-file"
+
+
+# ------------------------------------------------------------------ a value is read from where the form put it
+
+
+def test_a_redirected_name_gives_no_value_and_says_where_it_points(corpus) -> None:
+    """v_A02_plan pointing at Z5000 (which holds 99999): not read, and the message names the cell and the input."""
+    campaign, _ = corpus
+    results = {r.name: r for r in collect(campaign, jobs=2)}
+    [issue] = [i for i in results["name-redirected-to-z5000.xlsx"].issues if i.code == "misplaced-name"]
+    assert issue.indicator == "A02" and issue.cell == "Z5000" and issue.field == "plan"
+    assert "v_A02_plan" in issue.message and "Z5000" in issue.message and "«Kế hoạch»" in issue.message
+    with Store(campaign.folder) as store:
+        [row] = [r for r in store.submissions() if r.name == "name-redirected-to-z5000.xlsx"]
+        assert store.values(row.id)["A02"].get("plan") is None
+
+
+def test_a_deleted_row_says_which_row_not_an_older_form(corpus) -> None:
+    """A form whose A02 row was deleted is refused naming A02 and its title, not as «Biểu mẫu cũ»."""
+    campaign, _ = corpus
+    results = {r.name: r for r in collect(campaign, jobs=2)}
+    codes = [i.code for i in results["row-deleted.xlsx"].issues]
+    assert "old-form-version" not in codes and codes == ["deleted-row"]
+    [issue] = results["row-deleted.xlsx"].issues
+    title = next(i.title for i in campaign.catalogue.indicators if i.code == "A02")
+    assert "A02" in issue.message and title in issue.message and "d_A02" in issue.message
+
+
+def test_a_sheet_cut_off_after_its_data_is_refused_as_the_whole_sheet_would_be() -> None:
+    """The head-only parse does not make a sheet whose tail is cut off, or not well-formed, acceptable."""
+    import io
+    import zipfile
+
+    from lxml import etree
+
+    from emuxl.intake.read import _parse, _parse_sheet
+
+    campaign = load_campaign(Path(__file__).parent / "data" / "small")
+    form = member_form(campaign, campaign.members[0])
+    with zipfile.ZipFile(io.BytesIO(form)) as zf:
+        sheet = max((zf.read(n) for n in zf.namelist() if n.startswith("xl/worksheets/")), key=len)
+    tail = sheet.index(b"<dataValidations")
+    for broken in (sheet[: tail + 200], sheet[:tail] + b"<dataValidations><oops></dataValidations>" + sheet[tail:]):
+        with pytest.raises(etree.XMLSyntaxError):
+            _parse(broken)
+        with pytest.raises(etree.XMLSyntaxError):
+            _parse_sheet(broken)
+    assert etree.tostring(_parse_sheet(sheet)) != b""
+
+
+def test_rows_inserted_in_libreoffice_are_allowed_a_deleted_row_is_named(office, sample: Path) -> None:
+    """Rows inserted in LibreOffice (inside C03's block too) read exactly; a deleted row is refused, named."""
+    from emuxl.intake.read import cell_address
+
+    campaign = load_campaign(sample)
+    member = campaign.member("89")
+    src = sample / "form.xlsx"
+    src.write_bytes(member_form(campaign, member))
+    values = plausible_values(campaign, random.Random(23))
+    fill = {input_name(code, k): v for code, inputs in values.items() for k, v in inputs.items()}
+    with zipfile.ZipFile(src) as zf:
+        names = dict(
+            re.findall(r'<definedName name="([^"]+)">[^!]*!\$[A-Z]+\$(\d+)<', zf.read("xl/workbook.xml").decode())
+        )
+    a02, c03 = int(names["d_A02"]) - 1, int(names["d_C03"]) - 1  # 0-based rows of two indicators' titles
+    inbox = sample / "inbox"
+    inbox.mkdir()
+    office.run(
+        [
+            {
+                "path": str(src),
+                "password": "emuxl",
+                "insert_rows": [["Tự chấm điểm", c03 + 1, 2], ["Tự chấm điểm", a02, 1]],  # inside C03, above A02
+                "fill": fill,
+                "save_as": str(inbox / "rows-inserted.xlsx"),
+            },
+            {
+                "path": str(src),
+                "password": "emuxl",
+                "delete_rows": [["Tự chấm điểm", a02, 1]],
+                "fill": {k: v for k, v in fill.items() if not k.startswith("v_A02_")},
+                "save_as": str(inbox / "row-deleted.xlsx"),
+            },
+        ]
+    )
+    results = {r.name: r for r in collect(campaign, jobs=1)}
+    inserted = results["rows-inserted.xlsx"]
+    assert inserted.status == "accepted", inserted.issues
+    with Store(campaign.folder) as store:
+        got = store.values(store.counted()[("89", "member")])
+        rows = dict(store.db.execute("SELECT field, cell FROM cell_values WHERE indicator = 'C03'").fetchall())
+    for code, inputs in values.items():
+        for name, value in inputs.items():
+            assert got[code][name] == value, (code, name)
+    assert cell_address(rows["cases"])[2] == str(c03 + 1 + 1 + 3)  # type: ignore[index]  # 3 rows inserted above
+    deleted = results["row-deleted.xlsx"]
+    assert deleted.status == "rejected" and [i.code for i in deleted.issues] == ["deleted-row"], deleted.issues
+    assert "A02" in deleted.issues[0].message
+
+
+def test_a_peer_score_name_moved_to_another_members_row_is_not_read(sample: Path) -> None:
+    """p_E04_82 pointing at the row scoring Bến Tre: that score is not given to Tiền Giang; the others are read."""
+    from corpus import WORKBOOK, cell_of, rezip
+
+    campaign = load_campaign(sample)
+    given = plausible_peer_scores(campaign, "80", random.Random(3))
+    data = peer_form(campaign, campaign.member("80"), given)
+    target = cell_of(data, peer_name("E04", "83"))
+    col, row = re.match(r"([A-Z]+)(\d+)", target).groups()  # type: ignore[union-attr]
+
+    def moved(name: str, body: bytes) -> bytes:
+        if name != WORKBOOK:
+            return body
+        return re.sub(rb'(<definedName name="p_E04_82">)[^<]*', rf"\g<1>'Chấm chéo'!${col}${row}".encode(), body)
+
+    (sample / "inbox").mkdir()
+    (sample / "inbox" / "peer.xlsx").write_bytes(rezip(data, moved))
+    [result] = collect(campaign, jobs=1)
+    assert result.status == "accepted with errors"
+    [issue] = result.issues
+    assert issue.code == "misplaced-name" and issue.field == "82" and "p_E04_82" in issue.message
+    with Store(campaign.folder) as store:
+        scores = store.values(store.counted()[("80", "peer")])["E04"]
+    assert "82" not in scores or scores["82"] is None
+    assert scores["83"] == given["E04"]["83"]

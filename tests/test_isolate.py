@@ -64,3 +64,33 @@ def test_collect_in_a_folder_named_in_vietnamese_with_spaces(tmp_path) -> None:
         path.rename(path.with_name(f"Biểu chấm điểm {path.stem} (bản cuối).xlsx"))
     assert len(list(collect(campaign, jobs=2))) == len(written)
     assert all(s.state != "missing" for s in member_status(campaign))
+
+
+def test_giving_an_item_to_a_reader_that_just_died_does_not_raise() -> None:
+    """Sending to a reader killed a moment before (the OOM killer) keeps the item queued instead of raising."""
+    import multiprocessing
+    import signal
+
+    from emuxl.isolate import _Worker
+
+    worker = _Worker(multiprocessing.get_context("spawn"), _crash, 512 * 1024 * 1024)
+    os.kill(worker.process.pid, signal.SIGKILL)
+    worker.process.join(5)
+    worker.give(0, "a")
+    worker.give(1, "b")
+    assert [index for index, _ in worker.queue] == [0, 1]
+    worker.stop(kill=True)
+
+
+def _die_first(item: str) -> str:
+    if item == "die":
+        os.kill(os.getpid(), 9)
+    return item.upper()
+
+
+def test_a_reader_killed_on_its_first_item_costs_that_item_only() -> None:
+    """A reader killed while the next items are being sent to it: only its item fails, every other one is done."""
+    for _ in range(20):
+        results = dict(run_isolated(_die_first, ["die", "a", "b", "c"], jobs=1, timeout=10))
+        assert isinstance(results[0], Failure) and "SIGKILL" in results[0].reason
+        assert [results[i] for i in (1, 2, 3)] == ["A", "B", "C"]

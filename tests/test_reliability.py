@@ -6,8 +6,10 @@ the open workbook is held by a real LibreOffice.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import random
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -185,15 +187,26 @@ def _store_content(folder: Path) -> dict[str, object]:
         "SELECT s.sha256, i.code, i.cell, i.indicator, i.raw, i.message FROM issues i"
         " JOIN submissions s ON s.id = i.submission_id"
     ).fetchall()
-    counted = db.execute(
-        "SELECT c.member, c.kind, s.sha256 FROM counted c JOIN submissions s ON s.id = c.submission_id"
-    ).fetchall()
     db.close()
-    return {"submissions": sorted(subs), "values": sorted(values), "issues": sorted(issues), "counted": sorted(counted)}
+    return {"submissions": sorted(subs), "values": sorted(values), "issues": sorted(issues)}
+
+
+def _counted_follows_the_rule(folder: Path) -> None:
+    """Each member's counted file is the one the store's rule picks from its files as stored."""
+    from emuxl.store import Store, pick
+
+    with Store(folder) as store:
+        counted = store.counted()
+        members = {(r.member, r.kind) for r in store.submissions() if r.member}
+        assert set(counted) == members
+        for member, kind in members:
+            rows = [r for r in store.submissions(member) if r.kind == kind]
+            best = pick(rows, store.choice(member, kind))
+            assert best is not None and counted[(member, kind)] == best.id, (member, kind)
 
 
 def test_several_concurrent_runs_equal_one_sequential_run(sample: Path, tmp_path: Path) -> None:
-    """Four collect processes over overlapping folders at once give the store one sequential run gives."""
+    """Four concurrent collect runs over overlapping folders store what one run stores; who counts follows the rule."""
     campaign = load_campaign(sample)
     pool = tmp_path / "pool"
     many_forms(campaign, pool, 36)  # 36 forms: three per member, the newest counting
@@ -222,6 +235,8 @@ def test_several_concurrent_runs_equal_one_sequential_run(sample: Path, tmp_path
         _, err = run.communicate(timeout=600)
         assert run.returncode == 0, err
     assert _store_content(sample) == _store_content(sequential)
+    _counted_follows_the_rule(sample)
+    _counted_follows_the_rule(sequential)
 
 
 def _open_store(folder: str) -> str | None:
@@ -245,3 +260,245 @@ def test_runs_opening_a_new_store_at_once_all_get_in(tmp_path: Path) -> None:
             folder.mkdir()
             failures = [f for f in pool.map(_open_store, [str(folder)] * 8) if f]
             assert not failures, failures
+
+
+# ------------------------------------------------------------------ a passing failure is not final
+
+
+def _two_forms(sample: Path) -> tuple[Path, str]:
+    """Long An's and Tiền Giang's filled forms in the inbox; Long An's path and the hash of its bytes."""
+    from emuxl.demo import plausible_values
+    from emuxl.forms import member_form
+
+    campaign = load_campaign(sample)
+    inbox = sample / "inbox"
+    inbox.mkdir(exist_ok=True)
+    for code, seed in (("80", 1), ("82", 2)):
+        data = member_form(campaign, campaign.member(code), plausible_values(campaign, random.Random(seed)))
+        (inbox / f"{code}.xlsx").write_bytes(data)
+    path = inbox / "80.xlsx"
+    return path, hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _state(sample: Path, code: str) -> str:
+    from emuxl.intake import member_status
+
+    return next(r.state for r in member_status(load_campaign(sample)) if r.code == code)
+
+
+@pytest.mark.parametrize("how", ["stall-reader", "kill-reader"])
+def test_a_read_that_timed_out_or_was_killed_is_read_again_by_the_next_collect(sample: Path, how: str) -> None:
+    """A reader that stalls past --timeout (a busy machine) or is killed: 'not read', exit 1; the next run reads it."""
+    _path, sha = _two_forms(sample)
+    cmd = [sys.executable, str(HERE / "faults.py"), how, sha, "collect", str(sample), "--jobs", "1", "--timeout", "2"]
+    first = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert first.returncode == 1, first.stderr
+    assert "? 80.xlsx: not read" in first.stdout and "v 82.xlsx 82 (member): accepted" in first.stdout
+    assert ("longer than 2 s" if how == "stall-reader" else "SIGKILL") in first.stdout
+    assert "the next 'emuxl collect' reads them again" in first.stdout
+    assert _state(sample, "80") == "missing" and _state(sample, "82") == "accepted"
+    status = emuxl("status", str(sample))
+    assert "file 80.xlsx: not read yet" in status.stdout and "reads it again" in status.stdout, status.stdout
+    again = emuxl("collect", str(sample))
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "v 80.xlsx 80 (member): accepted" in again.stdout and "= 82.xlsx" in again.stdout
+    assert _state(sample, "80") == "accepted"
+    check_store(sample, 2)
+
+
+def test_a_file_not_read_is_read_again_from_the_archive_when_gone_from_the_inbox(sample: Path) -> None:
+    """The retry needs no copy in the inbox: the next collect reads the file not read from archive/."""
+    path, sha = _two_forms(sample)
+    cmd = [sys.executable, str(HERE / "faults.py"), "stall-reader", sha, "collect", str(sample), "--timeout", "1"]
+    assert subprocess.run(cmd, capture_output=True, text=True, timeout=600).returncode == 1
+    path.unlink()
+    again = emuxl("collect", str(sample))
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "v 80.xlsx 80 (member): accepted (read again)" in again.stdout
+    assert _state(sample, "80") == "accepted"
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "nan", "NaN", "inf", "-inf", "abc"])
+def test_timeout_must_be_seconds_above_zero(sample: Path, value: str) -> None:
+    """--timeout 0, negative, NaN, infinite or not a number is a usage error (exit 2) that names the option."""
+    done = emuxl("collect", str(sample), "--timeout", value)
+    assert done.returncode == 2 and "--timeout" in done.stderr and "Traceback" not in done.stderr, done.stderr
+
+
+def test_take_in_refuses_a_timeout_that_is_not_seconds_above_zero(sample: Path) -> None:
+    """The library refuses the same time limits, as InvalidRequest."""
+    from emuxl.collecting import take_in
+    from emuxl.errors import InvalidRequest
+
+    for bad in (0, -1.0, float("nan"), float("inf")):
+        with pytest.raises(InvalidRequest, match="seconds above 0"):
+            take_in(load_campaign(sample), timeout=bad)
+
+
+def test_recheck_reads_stored_files_again_after_a_catalogue_fix(sample: Path) -> None:
+    """Returns refused against a mistyped catalogue are taken by 'collect --recheck' once it is fixed."""
+    from conftest import edit
+
+    _two_forms(sample)
+    edit(sample / "indicators.yaml", "Tốc độ tăng trưởng", "Tốc độ tăng trưởngg")  # a typo after the forms went out
+    first = emuxl("collect", str(sample))
+    assert first.returncode == 1 and _state(sample, "80") == "rejected", first.stdout
+    edit(sample / "indicators.yaml", "Tốc độ tăng trưởngg", "Tốc độ tăng trưởng")
+    plain = emuxl("collect", str(sample))
+    assert "= 80.xlsx" in plain.stdout and _state(sample, "80") == "rejected"  # the same bytes: not read again
+    again = emuxl("collect", str(sample), "--recheck")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "v 80.xlsx 80 (member): accepted (read again)" in again.stdout
+    assert _state(sample, "80") == "accepted" and _state(sample, "82") == "accepted"
+    check_store(sample, 2)
+
+
+# ------------------------------------------------------------------ feedback is never stale
+
+
+def _feedback_text(path: Path) -> str:
+    import openpyxl
+
+    ws = openpyxl.load_workbook(path)["Phản hồi"]
+    return "\n".join(str(c) for row in ws.iter_rows(values_only=True) for c in row if c is not None)
+
+
+def test_feedback_that_could_not_be_written_is_written_by_the_next_run(sample: Path) -> None:
+    """Tiền Giang's feedback open elsewhere: the run says so and writes the others; the next run writes it."""
+    from emuxl.demo import plausible_values
+    from emuxl.forms import member_form
+
+    _two_forms(sample)
+    assert emuxl("collect", str(sample)).returncode == 0
+    feedback = sample / "out" / "feedback" / "82-tien-giang.xlsx"
+    assert "82.xlsx" in _feedback_text(feedback)
+    campaign = load_campaign(sample)
+    values = plausible_values(campaign, random.Random(7))
+    values["A02"] = {**values["A02"], "plan": "1.234,5"}  # the correction has a problem the province must see
+    (sample / "inbox" / "82-sua.xlsx").write_bytes(member_form(campaign, campaign.member("82"), values))
+    (sample / "inbox" / "83.xlsx").write_bytes(member_form(campaign, campaign.member("83")))
+    lock = feedback.with_name(f".~lock.{feedback.name}#")  # what LibreOffice keeps beside a file it has open
+    lock.write_text("Nguyễn Văn B,thu-ky,thu-ky-pc,30.11.2026 09:12,file:///C:/Users/thu-ky;\n", encoding="utf-8")
+    blocked = emuxl("collect", str(sample))
+    assert blocked.returncode == 1
+    assert f"{feedback} is open in Excel or LibreOffice" in blocked.stderr and "The next 'emuxl collect' writes it" in (
+        blocked.stderr
+    )
+    assert "Traceback" not in blocked.stderr
+    assert (sample / "out" / "feedback" / "83-ben-tre.xlsx").is_file()  # the others were written
+    assert "82-sua.xlsx" not in _feedback_text(feedback)
+    lock.unlink()  # closed
+    again = emuxl("collect", str(sample))
+    assert again.returncode == 0, again.stdout + again.stderr
+    text = _feedback_text(feedback)
+    assert "82-sua.xlsx" in text and "1.234,5" in text
+    quiet = emuxl("collect", str(sample))
+    assert "Feedback for" not in quiet.stdout  # nothing new: nothing written again
+
+
+# ------------------------------------------------------------------ damage to the campaign folder: a message, exit 1
+
+
+def _collected(sample: Path) -> Path:
+    """The sample with two forms taken in; the campaign folder."""
+    _two_forms(sample)
+    assert emuxl("collect", str(sample)).returncode == 0
+    return sample
+
+
+def _says(done: subprocess.CompletedProcess[str], *words: str) -> None:
+    """A command ended with exit 1 and a plain message holding these words, no traceback."""
+    assert done.returncode == 1, (done.returncode, done.stdout, done.stderr)
+    assert "Traceback" not in done.stderr and re.search(r"^Error: ", done.stderr, re.MULTILINE), done.stderr
+    for word in words:
+        assert word in done.stderr, (word, done.stderr)
+
+
+@pytest.mark.parametrize("damage", ["truncated", "random-bytes"])
+def test_a_damaged_store_gives_a_message_naming_it_and_what_to_do(sample: Path, damage: str) -> None:
+    """emuxl.db cut in half or overwritten: status, collect, rank and check --store say so and how to recover."""
+    folder = _collected(sample)
+    db = folder / "emuxl.db"
+    data = db.read_bytes()
+    db.write_bytes(data[: len(data) // 2] if damage == "truncated" else random.Random(1).randbytes(len(data)))
+    for extra in ("emuxl.db-wal", "emuxl.db-shm"):
+        (folder / extra).unlink(missing_ok=True)
+    for command in ("status", "collect", "rank"):
+        _says(emuxl(command, str(folder)), f"the store {db} is damaged", "backup copy", "emuxl check --store")
+    checked = emuxl("check", str(folder), "--store")
+    assert checked.returncode == 1 and "damaged" in checked.stderr and "Traceback" not in checked.stderr
+
+
+def test_a_folder_in_place_of_the_store_gives_a_message(sample: Path) -> None:
+    """emuxl.db being a folder: every command using the store says so and what to do."""
+    (sample / "emuxl.db").mkdir()
+    for command in ("status", "collect", "rank"):
+        _says(emuxl(command, str(sample)), f"{sample / 'emuxl.db'} is a folder", "move it out of the way")
+
+
+def test_a_read_only_campaign_folder(sample: Path, user) -> None:
+    """A read-only campaign folder: status and check --store work; collect, rank, forms say so; nothing written."""
+    folder = user.home / "campaign"
+    shutil.copytree(_collected(sample), folder)
+    for path in [folder, *folder.rglob("*")]:
+        path.chmod(0o555 if path.is_dir() else 0o444)  # readable, not writable, for the user (owner or not)
+    before = sorted((p, p.stat().st_mtime_ns) for p in folder.rglob("*"))
+    status = user.run([sys.executable, "-m", "emuxl", "status", str(folder)])
+    assert status.returncode == 0 and "2/12 members returned a form." in status.stdout, status.stderr
+    assert user.run([sys.executable, "-m", "emuxl", "check", str(folder), "--store"]).returncode == 0
+    collect = user.run([sys.executable, "-m", "emuxl", "collect", str(folder), "--recheck"])
+    _says(collect, "read-only", str(folder))
+    _says(user.run([sys.executable, "-m", "emuxl", "rank", str(folder)]), f"{folder / 'out'} is read-only for you")
+    # forms reads what next-year carried over from the store first: the store's message names the folder too
+    forms = user.run([sys.executable, "-m", "emuxl", "forms", str(folder)])
+    _says(forms, str(folder), "read-only")
+    assert sorted((p, p.stat().st_mtime_ns) for p in folder.rglob("*")) == before
+
+
+def test_a_file_where_a_folder_goes_and_a_folder_where_a_file_goes(sample: Path) -> None:
+    """archive/ or out/ being a file, ranking.xlsx being a folder: a message naming it, exit 1, files kept."""
+    folder = _collected(sample)
+    shutil.rmtree(folder / "archive")
+    (folder / "archive").write_text("not a folder")
+    (folder / "inbox" / "83.xlsx").write_bytes((folder / "inbox" / "82.xlsx").read_bytes()[:-1] + b"\0")
+    _says(emuxl("collect", str(folder)), f"{folder / 'archive'} is not a folder")
+    (folder / "archive").unlink()
+    shutil.rmtree(folder / "out")
+    (folder / "out").write_text("not a folder")
+    _says(emuxl("rank", str(folder)), f"{folder / 'out'} is a file, but emuxl needs a folder there")
+    (folder / "out").unlink()
+    (folder / "out" / "ranking.xlsx").mkdir(parents=True)
+    _says(emuxl("rank", str(folder)), f"{folder / 'out' / 'ranking.xlsx'} is a folder, but emuxl writes a file")
+
+
+def test_init_on_a_full_disk_says_so(small_disk: Path) -> None:
+    """init on a full disk: exit 1, 'the disk is full', and what to do with the incomplete folder."""
+    _fill_disk(small_disk, 16 * 1024)
+    done = emuxl("init", str(small_disk / "campaign"))
+    _says(done, "the disk is full")
+
+
+def test_a_corrupt_template_under_report_check_gives_a_message(sample: Path) -> None:
+    """A template that is not a readable .docx: report --check names it and says how to restore it (exit 1)."""
+    template = sample / "templates" / "bao-cao-tong-ket.docx"
+    template.write_bytes(template.read_bytes()[:3000])
+    done = emuxl("report", str(sample), "--check")
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert f"{template}: not a Word document (.docx) that can be read" in done.stderr
+    assert "backup copy" in done.stderr and "emuxl init" in done.stderr
+
+
+def test_check_store_verifies_the_archive_against_the_store(sample: Path) -> None:
+    """check --store: a healthy campaign passes; an archived file changed or removed is named (exit 1)."""
+    folder = _collected(sample)
+    healthy = emuxl("check", str(folder), "--store")
+    assert healthy.returncode == 0 and "2 stored file(s) checked against archive/, 0 problem(s)." in healthy.stdout
+    copies = sorted((folder / "archive").iterdir())
+    copies[0].chmod(0o600)
+    copies[0].write_bytes(copies[0].read_bytes() + b"x")
+    copies[1].unlink()
+    (folder / "archive" / ("f" * 64 + ".xlsx")).write_bytes(b"stray")
+    done = emuxl("check", str(folder), "--store")
+    assert done.returncode == 1, done.stdout
+    assert "has changed" in done.stderr and "is missing" in done.stderr and "2 problem(s)" in done.stdout
+    assert "1 archived file(s) are not in the store" in done.stdout

@@ -1,13 +1,14 @@
-"""Intake: take returned files in safely — archive, sniff, read in isolation, verify, extract, store.
+"""Intake: take returned files in safely — admit, archive, sniff, read in isolation, verify, extract, store.
 
 Every file's bytes are archived under their SHA-256 before anything parses
-them; one bad file never stops the others; problems are issues, not exceptions.
+them; one bad file never stops the others; problems are issues, not
+exceptions. A file whose reader failed for a passing reason (time, memory, a
+crash) is stored as *not read* and read again by the next run.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import sqlite3
 import time
@@ -18,13 +19,27 @@ from pathlib import Path
 from typing import Any
 
 from ..definitions import Campaign
-from ..isolate import DEFAULT_MEMORY, DEFAULT_TIMEOUT, Failure, run_isolated
+from ..errors import EmuxlError
+from ..isolate import DEFAULT_MEMORY, DEFAULT_TIMEOUT, Failure, check_timeout, run_isolated
 from ..layout import KIND_MEMBER, KIND_PEER, META_SHEET, PEER_SHEET, SCORE_SHEET
 from ..methods import Method, ensure_registered, plugins
-from ..store import ACCEPTED, MISSING, REJECTED, WITH_ERRORS, WITH_WARNINGS, Store, now
+from ..store import (
+    ACCEPTED,
+    MISSING,
+    NOT_READ,
+    REJECTED,
+    WITH_ERRORS,
+    WITH_WARNINGS,
+    Row,
+    Store,
+    conflicts,
+    in_force,
+    receipt_time,
+)
+from .admit import Kept, admit, archived, find_files, shown
 from .issues import Issue, count, make_issue
 from .read import read_book
-from .sniff import sniff_container
+from .sniff import MAX_FILE_BYTES, sniff_container
 from .verify import Reading, verify_and_extract
 
 DUPLICATE = "duplicate"
@@ -40,7 +55,7 @@ BATCH_SECONDS, BATCH_FILES = 0.25, 32
 
 @dataclass
 class FileResult:
-    """What happened to one file of a collect run."""
+    """What happened to one file of a collect run (``again``: a stored file read again)."""
 
     name: str
     path: str
@@ -49,6 +64,7 @@ class FileResult:
     member: str | None = None
     kind: str | None = None
     issues: list[Issue] = field(default_factory=list)
+    again: bool = False
 
     @property
     def errors(self) -> int:
@@ -71,44 +87,14 @@ def status_of(issues: list[Issue]) -> str:
     return WITH_WARNINGS if "warning" in severities else ACCEPTED
 
 
-def find_files(sources: Iterable[Path]) -> list[Path]:
-    """Every file under the given files and folders, recursively, in a stable order."""
-    out: list[Path] = []
-    for source in sources:
-        if source.is_dir():
-            out.extend(sorted(p for p in source.rglob("*") if p.is_file()))
-        elif source.is_file():
-            out.append(source)
-    return out
-
-
-def archive(folder: Path, sha256: str, data: bytes, suffix: str) -> Path:
-    """Keep a file's bytes under their hash, read-only; the same bytes are written once."""
-    path = folder / "archive" / f"{sha256}{suffix}"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # one per process: concurrent runs never share
-        try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
-        except FileExistsError:  # left by a killed run whose process number came back
-            tmp.unlink()
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
-        try:
-            with os.fdopen(fd, "wb", closefd=False) as f:
-                f.write(data)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
-    return path
-
-
-def _saved_at(modified: str, path: Path) -> str:
+def _saved_at(modified: str) -> str:
+    """The save time a file's own properties give (UTC), or "" when it has none that a real save wrote."""
     if modified and not modified.startswith(FIXED_FORM_DATE):
         try:
             return datetime.fromisoformat(modified).astimezone(UTC).isoformat(timespec="seconds")
-        except ValueError:
+        except (ValueError, OverflowError):
             pass
-    return datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat(timespec="seconds")
+    return ""
 
 
 @dataclass(frozen=True)
@@ -143,32 +129,48 @@ def read_and_verify(campaign: Campaign, data: bytes) -> tuple[Reading, str]:
 
 @dataclass
 class _Pending:
-    path: Path
+    """A file waiting for its reading: a new one, or a stored one read again (``stored``: its submission)."""
+
     sha256: str
     size: int
+    name: str
+    path: str
+    raw_path: bytes | None
+    received_at: str
+    saved_at: str  # the file's time on disk (new files) or as stored: used when the file has no save time
+    stored: int | None = None
+    again: bool = False
 
 
-def _store(store: Store, p: _Pending, reading: Reading, modified: str = "") -> FileResult:
+def _store(store: Store, p: _Pending, reading: Reading, modified: str = "", status: str = "") -> FileResult:
     issues = reading.issues
-    status = status_of(issues)
+    status = status or status_of(issues)
+    member = reading.member
+    kind = reading.kind if member else None
     sub = {
         "sha256": p.sha256,
-        "name": p.path.name,
-        "path": str(p.path),
+        "name": p.name,
+        "path": p.path,
+        "raw_path": p.raw_path,
         "size": p.size,
-        "received_at": now(),
-        "saved_at": _saved_at(modified, p.path),
-        "member": reading.member,
-        "kind": reading.kind if reading.member else None,
+        "received_at": p.received_at,
+        "saved_at": _saved_at(modified) or p.saved_at,
+        "member": member,
+        "kind": kind,
         "status": status,
         "errors": count(issues, "errors"),
         "warnings": count(issues, "warnings"),
     }
+    if p.stored is not None:
+        store.replace_reading(p.stored, sub, reading.values, issues)
+        return FileResult(p.name, p.path, status, p.sha256, member, kind, issues, again=True)
     stored = store.add_submission(sub, reading.values, issues)
     state = status if stored is not None else DUPLICATE
-    return FileResult(
-        p.path.name, str(p.path), state, p.sha256, reading.member, reading.kind if reading.member else None, issues
-    )
+    return FileResult(p.name, p.path, state, p.sha256, member, kind, issues)
+
+
+def _not_read(failure: Failure) -> Reading:
+    return Reading(issues=[make_issue("not-read", detail=failure.reason.splitlines()[0])])
 
 
 def collect(
@@ -177,65 +179,118 @@ def collect(
     jobs: int | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     memory: int = DEFAULT_MEMORY,
+    recheck: bool = False,
 ) -> Iterator[FileResult]:
-    """Take in returned files (default: the inbox folder) and yield what happened to each."""
+    """Take in returned files (default: the inbox folder) and yield what happened to each.
+
+    Files stored as not read are read again from the archive. With ``recheck``
+    every stored file is read again (after a catalogue fix, say): its issues,
+    values and status are replaced, and who counts is decided again.
+    """
+    timeout = check_timeout(timeout)
     files = find_files(list(sources) if sources else [campaign.folder / "inbox"])
+    received = receipt_time()  # one receipt time for the whole run: the order files are read in never decides
     store = Store(campaign.folder)
     decided: list[FileResult] = []  # results known before any parsing
     queue: list[_Pending] = []
 
     def admitted() -> Iterator[str]:
-        """Archive each new file and hand it to the readers."""
+        """Archive each new file and hand it to the readers; then the stored files to read again."""
         seen: set[str] = set()
         for path in files:
+            name, where, raw = shown(path.name), shown(str(path)), os.fsencode(path)
             if path.name.startswith(("~$", ".~lock")):
-                decided.append(FileResult(path.name, str(path), SKIPPED))
+                decided.append(FileResult(name, where, SKIPPED))
                 continue
-            data = path.read_bytes()
-            sha = hashlib.sha256(data).hexdigest()
-            archived = archive(campaign.folder, sha, data, path.suffix.lower()[:8])
+            kept = admit(path, campaign.folder)
+            if not isinstance(kept, Kept):
+                store.log_receipt("", name, where, f"{kept.status}: {kept.issue.code}", raw)
+                decided.append(FileResult(name, where, kept.status, issues=[kept.issue]))
+                continue
+            sha = kept.sha256
             if sha in seen or store.known(sha):
-                store.log_receipt(sha, path.name, str(path), "duplicate")
+                store.log_receipt(sha, name, where, "duplicate", raw)
                 note = [make_issue("duplicate-file")]
-                decided.append(FileResult(path.name, str(path), DUPLICATE, sha, issues=note))
+                decided.append(FileResult(name, where, DUPLICATE, sha, issues=note))
                 continue
             seen.add(sha)
-            queue.append(_Pending(path, sha, len(data)))
-            yield str(archived)
+            pending = _Pending(sha, kept.size, name, where, raw, received, kept.modified)
+            if kept.archived is None or kept.size > MAX_FILE_BYTES:  # refused on its size, unread
+                size = f"{kept.size / 1024 / 1024:.0f} MB; tối đa {MAX_FILE_BYTES // 1024 // 1024} MB"
+                kept_where = "" if kept.archived else "; tệp quá lớn nên không được lưu vào archive"
+                issue = make_issue("file-too-large", detail=size + kept_where)
+                decided.append(_store(store, pending, Reading(issues=[issue])))
+                continue
+            queue.append(pending)
+            yield str(kept.archived)
+        again = store.submissions() if recheck else [r for r in store.submissions() if r.status == NOT_READ]
+        for row in again:
+            copy = archived(campaign.folder, row.sha256)
+            if row.sha256 in seen or copy is None or os.path.getsize(copy) > MAX_FILE_BYTES:
+                if copy is None:
+                    gone = [make_issue("cannot-open", detail="không còn bản lưu trong archive")]
+                    decided.append(FileResult(row.name, row.path, row.status, row.sha256, issues=gone, again=True))
+                continue
+            seen.add(row.sha256)
+            queue.append(_again(row, os.path.getsize(copy)))
+            yield str(copy)
 
-    read: list[tuple[_Pending, Reading, str]] = []  # read whole, to store with the next batch
+    read: list[_Read] = []  # read whole, to store with the next batch
     since = 0.0
     try:
         work = _Reader(campaign, plugins())
         for index, result in run_isolated(work, admitted(), jobs, timeout, memory):
             if not read:
                 since = time.monotonic()
-            if isinstance(result, Failure):
+            pending = queue[index]
+            if isinstance(result, Failure) and result.kind == "error":  # the reader raised: not a passing failure
                 reading = Reading(issues=[make_issue("unreadable", detail=result.reason.splitlines()[0])])
-                read.append((queue[index], reading, ""))
+                read.append(_Read(pending, reading))
+            elif isinstance(result, Failure):
+                read.append(_Read(pending, _not_read(result), status=NOT_READ))
             else:
-                read.append((queue[index], *result))
+                read.append(_Read(pending, *result))
             if len(read) >= BATCH_FILES or time.monotonic() - since >= BATCH_SECONDS:
                 yield from _drain(decided)
                 yield from _store_batch(store, read)
         yield from _drain(decided)
         yield from _store_batch(store, read)
     except BaseException:
-        with contextlib.suppress(sqlite3.Error, OSError):
+        with contextlib.suppress(sqlite3.Error, OSError, EmuxlError):
             list(_store_batch(store, read))  # keep what was read whole; a re-run takes in the rest
         raise
     finally:
         store.close()
 
 
-def _store_batch(store: Store, read: list[tuple[_Pending, Reading, str]]) -> Iterator[FileResult]:
+@dataclass
+class _Read:
+    """A file read whole, waiting for its batch to be stored."""
+
+    pending: _Pending
+    reading: Reading
+    modified: str = ""
+    status: str = ""
+
+
+def _store_batch(store: Store, read: list[_Read]) -> Iterator[FileResult]:
     """Store the files read in one transaction (each file whole, a savepoint of it); their results once committed."""
     if not read:
         return
     with store.transaction():
-        done = [_store(store, *item) for item in read]
+        done = [_store(store, r.pending, r.reading, r.modified, r.status) for r in read]
     read.clear()
     yield from done
+
+
+def to_read_again(campaign: Campaign, recheck: bool = False) -> int:
+    """How many stored files the next collect reads again: those not read yet (with ``recheck``: all)."""
+    with Store(campaign.folder, readonly=True) as store:
+        return sum(1 for r in store.submissions() if recheck or r.status == NOT_READ)
+
+
+def _again(row: Row, size: int) -> _Pending:
+    return _Pending(row.sha256, size, row.name, row.path, None, row.received_at, row.saved_at, row.id, True)
 
 
 def _drain(results: list[FileResult]) -> Iterator[FileResult]:
@@ -245,7 +300,8 @@ def _drain(results: list[FileResult]) -> Iterator[FileResult]:
 
 @dataclass(frozen=True)
 class MemberStatus:
-    """Where one member stands: the file that counts, its state, and every other file received."""
+    """Where one member stands: the file that counts, its state, every other file received, and any doubt
+    about which file should count (``conflicts``; ``chosen_by``: the secretariat chose it)."""
 
     code: str
     name: str
@@ -257,11 +313,13 @@ class MemberStatus:
     warnings: int = 0
     peer_state: str = ""
     other_files: tuple[str, ...] = ()
+    chosen_by: str = ""
+    conflicts: tuple[str, ...] = ()
 
 
 def member_status(campaign: Campaign) -> list[MemberStatus]:
-    """One row per member: what was returned, what is wrong, what is missing."""
-    with Store(campaign.folder) as store:
+    """One row per member: what was returned, what is wrong, what is missing, and what is in doubt."""
+    with Store(campaign.folder, readonly=True) as store:
         counted = store.counted()
         out = []
         for m in campaign.members:
@@ -271,8 +329,17 @@ def member_status(campaign: Campaign) -> list[MemberStatus]:
             peers = [r for r in received if r.kind == KIND_PEER]
             peer_id = counted.get((m.code, KIND_PEER))
             peer_state = next((r.status for r in peers if r.id == peer_id), peers[0].status if peers else MISSING)
+            doubts: list[str] = []
+            author = ""
+            for kind, files in ((KIND_MEMBER, rows), (KIND_PEER, peers)):
+                choice = store.choice(m.code, kind)
+                label = "" if kind == KIND_MEMBER else "peer form: "
+                doubts += [label + text for text in conflicts(files, choice)]
+                if kind == KIND_MEMBER and choice is not None and in_force(files, choice):
+                    author = choice.author
             if chosen is None:
-                out.append(MemberStatus(m.code, m.name, MISSING, peer_state=peer_state if campaign.has_peer else ""))
+                state = peer_state if campaign.has_peer else ""
+                out.append(MemberStatus(m.code, m.name, MISSING, peer_state=state, conflicts=tuple(doubts)))
                 continue
             others = tuple(f"{r.name} ({r.status})" for r in rows if r.id != chosen.id)
             out.append(
@@ -287,6 +354,8 @@ def member_status(campaign: Campaign) -> list[MemberStatus]:
                     chosen.warnings,
                     peer_state if campaign.has_peer else "",
                     others,
+                    author,
+                    tuple(doubts),
                 )
             )
         return out
@@ -310,7 +379,7 @@ def member_issues(campaign: Campaign) -> dict[str, list[dict[str, object]]]:
 
 def unidentified(campaign: Campaign) -> list[tuple[str, str, str]]:
     """Files that could not be tied to any member: (name, status, first problem)."""
-    with Store(campaign.folder) as store:
+    with Store(campaign.folder, readonly=True) as store:
         return [
             (r.name, r.status, (store.issues(r.id) or [{"message": ""}])[0]["message"])
             for r in store.submissions()
@@ -322,8 +391,10 @@ __all__ = [
     "FileResult",
     "MemberStatus",
     "collect",
+    "find_files",
     "member_issues",
     "member_status",
     "read_and_verify",
+    "to_read_again",
     "unidentified",
 ]

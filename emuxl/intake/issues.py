@@ -49,6 +49,41 @@ TYPES: dict[str, IssueType] = {
     "dtd-forbidden": IssueType("fatal", "Tệp chứa khai báo DTD/ENTITY không được phép ({detail}).", SEND_XLSX),
     "zip-bomb": IssueType("fatal", "Tệp có cấu trúc nén bất thường ({detail}).", SEND_XLSX),
     "unreadable": IssueType("fatal", "Không đọc được tệp: {detail}.", SEND_XLSX),
+    "not-read": IssueType(
+        "fatal",
+        "Chưa đọc được tệp ({detail}); đây là sự cố tạm thời trên máy của Cụm.",
+        "Không cần gửi lại: tệp được đọc lại ở lần chạy «emuxl collect» sau (máy bận: tăng --timeout).",
+    ),
+    "cannot-open": IssueType(
+        "fatal",
+        "Không mở được tệp trên máy của Cụm ({detail}).",
+        "Cấp quyền đọc tệp cho người chạy emuxl, hoặc chép lại tệp vào inbox, rồi chạy lại «emuxl collect».",
+    ),
+    "link-refused": IssueType(
+        "fatal",
+        "Đây là liên kết (symlink) tới «{detail}», không phải tệp; emuxl không đi theo liên kết.",
+        "Chép chính tệp nhận được (không phải liên kết) vào inbox rồi chạy lại «emuxl collect».",
+    ),
+    "special-file": IssueType(
+        "fatal",
+        "Đây không phải tệp thông thường (ống dẫn, thiết bị, socket).",
+        "Chép chính tệp nhận được vào inbox rồi chạy lại «emuxl collect».",
+    ),
+    "duplicate-definition": IssueType(
+        "fatal",
+        "Tệp có hai định nghĩa cho {detail}: không biết số liệu nằm ở đâu.",
+        "Không sao chép trang tính hay tên ô; nhập số liệu vào biểu mẫu gốc do Cụm gửi và gửi lại.",
+    ),
+    "misplaced-definition": IssueType(
+        "fatal",
+        "Tên ô {field} trỏ tới {detail}, không phải cột tiêu chí của trang «{sheet}».",
+        "Không đổi tên ô, sao chép hay cắt dán hàng; nhập lại số liệu vào biểu mẫu gốc do Cụm gửi.",
+    ),
+    "deleted-row": IssueType(
+        "fatal",
+        "Hàng của {detail} trên trang «{sheet}» đã bị xóa (tên ô {field} không còn).",
+        "Không xóa hàng của biểu mẫu; nhập lại số liệu vào biểu mẫu gốc do Cụm gửi.",
+    ),
     "not-a-form": IssueType("fatal", "Tệp không phải biểu mẫu của Cụm (không có trang thông tin biểu mẫu).", SEND_XLSX),
     "wrong-campaign": IssueType(
         "fatal", "Biểu mẫu của cụm «{found}», không phải «{expected}».", "Dùng biểu mẫu của {expected}."
@@ -125,6 +160,16 @@ TYPES: dict[str, IssueType] = {
         "Chọn một giá trị trong danh sách của ô.",
     ),
     "broken-name": IssueType("error", "Tên ô {field} không còn trỏ tới ô nào (hàng/cột đã bị xóa).", SEND_XLSX),
+    "misplaced-name": IssueType(
+        "error",
+        "Tên ô {name} trỏ tới {detail}, không phải ô «{label}» của tiêu chí {indicator}; số liệu ở đó không được dùng.",
+        "Không đổi tên ô hay cắt dán ô nhập liệu; nhập «{label}» vào đúng ô của tiêu chí {indicator} và gửi lại.",
+    ),
+    "malformed-number": IssueType(
+        "error",
+        "Ô {cell} chứa số viết sai quy cách «{raw}» (tệp đã bị sửa bằng công cụ khác Excel).",
+        "Mở tệp bằng Excel hoặc LibreOffice, nhập lại số vào ô {cell}, lưu và gửi lại.",
+    ),
     # worth knowing; the value is used
     "self-score-differs": IssueType(
         "warning",

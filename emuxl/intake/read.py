@@ -9,6 +9,7 @@ only after ``read_parts`` has refused any DTD or entity declaration.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from functools import lru_cache
 from posixpath import join, normpath
 from string import ascii_uppercase
 from typing import Any, NamedTuple, TypeVar
+from xml.parsers import expat
 from zipfile import ZipFile
 
 from lxml import etree
@@ -51,11 +53,18 @@ CELL_REF = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]{1,7})$")
 NAME_REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!:\s]+))!\$([A-Z]{1,3})\$([0-9]{1,7})$")  # 'Sheet'!$B$12
 
 
+# A number as Excel writes and reads it in a cell's <v> (xsd:double without leading or trailing blanks);
+# Python's float() also takes " 12", "1_000", "١٢" and "infinity", which Excel refuses as a damaged file.
+NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+SPECIAL_NUMBERS = {"NaN": math.nan, "INF": math.inf, "-INF": -math.inf}  # xsd:double's own words
+MALFORMED = "x"  # the kind of a number cell whose <v> is not a number: an error, never a number
+
+
 class Cell(NamedTuple):
     """One cell as stored: its value, type letter, formula text and whether it is shown as a date."""
 
     value: float | str | bool | None
-    kind: str  # n number, s text, b boolean, e error, d date, "" empty
+    kind: str  # n number, s text, b boolean, e error, d date, x malformed number, "" empty
     formula: str | None = None
     is_date: bool = False
     is_percent: bool = False  # shown with a percent format: 0,765 shows as 76,5%
@@ -71,6 +80,7 @@ class RawBook:
     rows: dict[str, dict[str, dict[str, Cell]]] = field(default_factory=dict)  # sheet -> "12" -> "B" -> cell
     merged: dict[str, list[str]] = field(default_factory=dict)  # sheet -> ["A1:C1", …]
     modified: str = ""  # dcterms:modified of the core properties
+    duplicates: list[str] = field(default_factory=list)  # what the workbook defines twice (names, sheets)
     _refs: dict[str, tuple[str, str] | None] = field(default_factory=dict, repr=False)
     _spans: dict[str, dict[str, list[Span]]] = field(default_factory=dict, repr=False)
     memo: dict[Any, Any] = field(default_factory=dict, repr=False)  # derived lookups, per reader
@@ -213,10 +223,11 @@ def _cell(
     if raw is None:
         return Cell(None, "", formula, is_date)
     if kind == "n":
-        try:
-            return Cell(float(raw), "n", formula, is_date, percent)
-        except ValueError:
-            return Cell(raw, "e", formula)
+        if NUMBER.fullmatch(raw):
+            return Cell(float(raw), "n", formula, is_date, percent)  # 1E999 overflows to inf: refused as not finite
+        if raw in SPECIAL_NUMBERS:
+            return Cell(SPECIAL_NUMBERS[raw], "n", formula, is_date)  # refused as not finite
+        return Cell(raw, MALFORMED, formula)
     if kind == "str":
         return Cell(raw, "s", formula)
     if kind == "b":
@@ -252,10 +263,29 @@ def _parse_sheet(xml: bytes) -> Any:
     head = sheet_head(xml)
     if head is not None:
         try:
-            return _parse(head)
+            root = _parse(head)
         except etree.XMLSyntaxError:
             pass  # the cut was not in markup: read the whole sheet
+        else:
+            _check_tail(xml, len(head) - len(b"</worksheet>"))
+            return root
     return _parse(xml)
+
+
+def _check_tail(xml: bytes, cut: int) -> None:
+    """Raise XMLSyntaxError unless the part of a sheet after ``cut`` is well-formed under the root element.
+
+    The head was parsed on its own; this checks the rest, without building it,
+    so that a sheet cut off or damaged after its data is refused as the whole
+    sheet would be (expat with no handlers: about a third of parsing it).
+    """
+    start = xml.find(b"<worksheet ")
+    root = xml[: xml.index(b">", start) + 1] if start >= 0 else b""
+    checker = expat.ParserCreate()
+    try:
+        checker.Parse(root + xml[cut:], True)
+    except expat.ExpatError as e:
+        raise etree.XMLSyntaxError(f"sheet not well-formed after its data: {e}", None, 0, 0) from e
 
 
 def _sheet_cells(
@@ -311,23 +341,37 @@ def _remembered(func: Callable[[bytes], T], xml: bytes) -> T:
     return func(xml) if len(xml) <= REMEMBER_UP_TO else func.__wrapped__(xml)  # type: ignore[attr-defined]
 
 
+FORM_NAMES = ("v_", "p_", "d_", "s_", "h_")  # the prefixes of the names emuxl's forms define
+
+
 @lru_cache(maxsize=4)  # one campaign's forms share this part byte for byte until someone re-saves them
 def _workbook_structure(
     xml: bytes,
-) -> tuple[tuple[tuple[str, str, str], ...], dict[str, str], dict[str, tuple[str, str] | None]]:
-    """A workbook part's sheets (name, state, relationship id), defined names and where each name points."""
+) -> tuple[tuple[tuple[str, str, str], ...], dict[str, str], dict[str, tuple[str, str] | None], tuple[str, ...]]:
+    """A workbook part's sheets (name, state, relationship id), defined names, where each name points, and
+    what is defined twice (sheet names, and names, as Excel compares them: ignoring case)."""
     workbook = _parse(xml)
     sheets = tuple(
         (sheet.get("name", ""), sheet.get("state", "visible"), sheet.get(f"{{{NS['r']}}}id", ""))
         for sheet in workbook.findall("m:sheets/m:sheet", NS)
     )
-    names = {
-        dn.get("name", ""): (dn.text or "").strip()
-        for dn in workbook.findall("m:definedNames/m:definedName", NS)
-        if dn.get("localSheetId") is None
-    }
+    names: dict[str, str] = {}
+    seen: set[str] = set()
+    twice: list[str] = []
+    for dn in workbook.findall("m:definedNames/m:definedName", NS):
+        name = dn.get("name", "")
+        local = dn.get("localSheetId") is not None
+        if local and not name.lower().startswith(FORM_NAMES):
+            continue  # print areas and the like: one per sheet
+        if name.lower() in seen:
+            twice.append(f"tên ô {name}")
+        seen.add(name.lower())
+        if not local:
+            names[name] = (dn.text or "").strip()
+    folded = [name.lower() for name, _state, _rid in sheets]
+    twice += [f"trang tính «{name}»" for i, (name, _s, _r) in enumerate(sheets) if name.lower() in folded[:i]]
     refs = {name: split_ref(text) if text else None for name, text in names.items()}
-    return sheets, names, refs
+    return sheets, names, refs, tuple(twice)
 
 
 def read_book(zf: ZipFile, sheets_wanted: Collection[str]) -> RawBook | Issue:
@@ -340,11 +384,11 @@ def read_book(zf: ZipFile, sheets_wanted: Collection[str]) -> RawBook | Issue:
     if problem:
         return problem
     try:
-        sheets, names, refs = _remembered(_workbook_structure, parts["xl/workbook.xml"])
+        sheets, names, refs, twice = _remembered(_workbook_structure, parts["xl/workbook.xml"])
         targets = _targets(parts.get("xl/_rels/workbook.xml.rels"), "xl")
         strings = _shared_strings(parts.get("xl/sharedStrings.xml"))
         styles = _number_styles(parts.get("xl/styles.xml"))
-        book = RawBook(names=dict(names), _refs=dict(refs))
+        book = RawBook(names=dict(names), duplicates=list(twice), _refs=dict(refs))
         for name, state, rid in sheets:
             book.sheets[name] = state
             path = targets.get(rid, "")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..definitions import Campaign, Indicator, shown_fingerprint
 from ..layout import (
@@ -24,6 +24,7 @@ from ..layout import (
     SCORE_SHEET,
     input_name,
     peer_name,
+    section_name,
     title_name,
 )
 from ..methods import Input, Value
@@ -32,7 +33,7 @@ from ..store import ValueRow
 from ..vnformat import fixed, number
 from .checks import Where, check_note, check_value
 from .issues import Issue, make_issue
-from .read import Cell, RawBook, row_number
+from .read import MALFORMED, Cell, RawBook, cell_address, row_number
 
 SELF_TOLERANCE = 0.005  # half a unit of the published precision
 
@@ -111,6 +112,55 @@ def _named(book: RawBook, name: str) -> tuple[str, str, Cell | None] | None:
     return sheet, cell, book.cells.get(sheet, {}).get(cell)
 
 
+class Place(NamedTuple):
+    """Where the form put a named cell: its sheet, its column, and the rows it may be on (rows inserted above
+    or inside an indicator's block move it; nothing else does)."""
+
+    sheet: str
+    column: str
+    first: int
+    last: int | None = None  # None: only ``first``; 0: any row from ``first`` on
+
+    def holds(self, where: tuple[str, str]) -> bool:
+        """Whether a (sheet, "B12") reference is in this place."""
+        address = cell_address(where[1])
+        if where[0] != self.sheet or address is None or address[1] != self.column:
+            return False
+        row = int(address[2])
+        if self.last is None:
+            return row == self.first
+        return row >= self.first and (self.last == 0 or row <= self.last)
+
+
+def _blocks(book: RawBook, sheet: str) -> dict[str, tuple[int, int]]:
+    """Indicator code -> the rows of its block on a sheet: its title row (its d_ name), and the last row before
+    the next section or indicator title (0: none after it). Worked out once per file."""
+    key = ("blocks", sheet)
+    if key not in book.memo:
+        titles = []  # (row, code or "" for a section)
+        for name in book.names:
+            if name.startswith(("s_", "d_")):
+                where = book.ref(name)
+                if where and where[0] == sheet:
+                    titles.append((int(row_number(where[1])), name[2:] if name[0] == "d" else ""))
+        titles.sort()
+        blocks = {}
+        for i, (row, code) in enumerate(titles):
+            if code:
+                blocks[code] = (row, titles[i + 1][0] - 1 if i + 1 < len(titles) else 0)
+        book.memo[key] = blocks
+    return book.memo[key]
+
+
+def _block(book: RawBook, code: str, sheet: str) -> tuple[int, int] | None:
+    """The rows of an indicator's block on a sheet (see ``_blocks``), or None when its title is not there."""
+    return _blocks(book, sheet).get(code)
+
+
+def _shown_place(where: tuple[str, str] | None) -> str:
+    return f"ô {where[1]} trang «{where[0]}»" if where else "không ô nào"
+
+
 def _row_cells(book: RawBook, name: str, columns: dict[str, tuple[int, str, float]]) -> dict[str, Cell | None] | None:
     key = (name, columns is PEER_COLUMNS)
     if key not in book.memo:
@@ -186,6 +236,24 @@ def _definition_diffs(campaign: Campaign, book: RawBook, peer: bool) -> list[Iss
     return issues
 
 
+def _misplaced_definitions(campaign: Campaign, book: RawBook, peer: bool) -> list[Issue]:
+    """Section and indicator title names that are gone (their row deleted) or point off the form's title column."""
+    sheet = PEER_SHEET if peer else SCORE_SHEET
+    column = LETTERS[(PEER_COLUMNS if peer else COLUMNS)["title"][0]]
+    sections = campaign.catalogue.sections if not peer else []
+    wanted = [(section_name(x.code), f"phần {x.code} «{x.title}»") for x in sections]
+    indicators = campaign.catalogue.peer_indicators if peer else campaign.catalogue.indicators
+    wanted += [(title_name(i.code), f"tiêu chí {i.code} «{i.title}»") for i in indicators]
+    issues = []
+    for name, what in wanted:
+        where = book.ref(name)
+        if where is None:
+            issues.append(make_issue("deleted-row", sheet=sheet, field=name, detail=what))
+        elif not Place(sheet, column, 1, 0).holds(where):
+            issues.append(make_issue("misplaced-definition", sheet=sheet, field=name, detail=_shown_place(where)))
+    return issues
+
+
 def _verify_structure(campaign: Campaign, book: RawBook, reading: Reading) -> bool:
     peer = reading.kind == KIND_PEER
     sheet = PEER_SHEET if peer else SCORE_SHEET
@@ -208,28 +276,44 @@ def _verify_structure(campaign: Campaign, book: RawBook, reading: Reading) -> bo
     if peer:
         if meta_fp != expected:
             reading.issues.append(make_issue("old-form-version"))
-        reading.issues.extend(_definition_diffs(campaign, book, peer))
+            return False
+        reading.issues.extend(_misplaced_definitions(campaign, book, peer) or _definition_diffs(campaign, book, peer))
         return not reading.issues
     in_file = _file_fingerprint(campaign, book)
     if in_file == expected:
-        return True
+        reading.issues.extend(_misplaced_definitions(campaign, book, peer))  # the right titles, in the wrong place
+        return not reading.issues
     if meta_fp != expected and in_file == meta_fp:
         reading.issues.append(make_issue("old-form-version"))
-    else:
-        reading.issues.extend(_definition_diffs(campaign, book, peer) or [make_issue("old-form-version")])
+        return False
+    reading.issues.extend(
+        _misplaced_definitions(campaign, book, peer)  # rows deleted: say which, not «an older form»
+        or _definition_diffs(campaign, book, peer)
+        or [make_issue("old-form-version")]
+    )
     return False
 
 
-def _take(book: RawBook, reading: Reading, name: str, inp: Input, ind: Indicator) -> Value:
+def _take(book: RawBook, reading: Reading, name: str, inp: Input, ind: Indicator, place: Place | None) -> Value:
+    """Read, check and keep one input, from the cell its name points at if that is where the form put it."""
     found = _named(book, name)
     if found is None:
         reading.issues.append(make_issue("broken-name", indicator=ind.code, field=name))
         return None
     sheet, cell, content = found
     where = Where(sheet, cell, ind.code, inp.name)
+    if place is None or not place.holds((sheet, cell)):
+        detail = _shown_place((sheet, cell))
+        issue = make_issue("misplaced-name", detail=detail, label=inp.label, name=name, **where._asdict())
+        reading.issues.append(issue)
+        return None
     span = book.merged_over(sheet, cell)
     if span:
         reading.issues.append(make_issue("merged-input", detail=span, **where._asdict()))
+        return None
+    if content is not None and content.kind == MALFORMED:
+        reading.issues.append(make_issue("malformed-number", raw=str(content.value)[:100], **where._asdict()))
+        reading.values.append((ind.code, inp.name, sheet, cell, str(content.value), None, None))
         return None
     value: Value
     if inp.name == "note":
@@ -247,15 +331,26 @@ def _take(book: RawBook, reading: Reading, name: str, inp: Input, ind: Indicator
 NOTE = Input("note", "Minh chứng", "result", required=False)
 
 
+def _input_place(block: tuple[int, int] | None, column: str, sub_row: int) -> Place | None:
+    """Where an input of an indicator belongs: its column, on the title row or (a sub-row input) below it."""
+    if block is None:
+        return None
+    first, last = block
+    return Place(SCORE_SHEET, column, first) if sub_row == 0 else Place(SCORE_SHEET, column, first + 1, last)
+
+
 def _extract_member(campaign: Campaign, book: RawBook, reading: Reading) -> None:
     for ind in campaign.catalogue.indicators:
         got: dict[str, Value] = {}
         cells: dict[str, str] = {}
+        block = _block(book, ind.code, SCORE_SHEET)
         for inp in ind.inputs:
-            got[inp.name] = _take(book, reading, input_name(ind.code, inp.name), inp, ind)
+            place = _input_place(block, LETTERS[COLUMNS[inp.column][0]], inp.row)
+            got[inp.name] = _take(book, reading, input_name(ind.code, inp.name), inp, ind, place)
             found = _named(book, input_name(ind.code, inp.name))
             cells[inp.name] = found[1] if found else ""
-        _take(book, reading, input_name(ind.code, "note"), NOTE, ind)
+        note_place = _input_place(block, LETTERS[COLUMNS["note"][0]], 0)
+        _take(book, reading, input_name(ind.code, "note"), NOTE, ind, note_place)
         _check_self_score(book, reading, ind, got)
         for warning in ind.spec.plausible(got, ind.settings):
             cell = cells.get("actual") or next(iter(cells.values()), "")
@@ -285,16 +380,34 @@ def _check_self_score(book: RawBook, reading: Reading, ind: Indicator, values: d
         )
 
 
+def _peer_place(book: RawBook, block: tuple[int, int] | None, name: str, member: str) -> Place | None:
+    """Where a peer score belongs: the score column of the row, in its criterion's block, naming that member."""
+    where = book.ref(name)
+    if block is None or where is None or cell_address(where[1]) is None:
+        return None
+    row = row_number(where[1])
+    shown = book.row(PEER_SHEET, row).get(LETTERS[PEER_COLUMNS["member"][0]])
+    if shown is None or shown.value != member:
+        return None  # the row of another member, or of none
+    return Place(PEER_SHEET, LETTERS[PEER_COLUMNS["score"][0]], block[0] + 1, block[1])
+
+
 def _extract_peer(campaign: Campaign, book: RawBook, reading: Reading) -> None:
     for ind in campaign.catalogue.peer_indicators:
+        block = _block(book, ind.code, PEER_SHEET)
         for other in (m for m in campaign.member_codes if m != reading.member):
-            inp = Input(other, f"Điểm chấm cho {campaign.member(other).name}", "self")
-            _take(book, reading, peer_name(ind.code, other), inp, ind)
+            name = campaign.member(other).name
+            inp = Input(other, f"Điểm chấm cho {name}", "self")
+            place = _peer_place(book, block, peer_name(ind.code, other), name)
+            _take(book, reading, peer_name(ind.code, other), inp, ind, place)
 
 
 def verify_and_extract(campaign: Campaign, book: RawBook) -> Reading:
     """Identify the form, verify it, and (when it passes) extract and validate every value."""
     reading = Reading()
+    if book.duplicates:  # which of two copies holds the values cannot be known
+        reading.issues.append(make_issue("duplicate-definition", detail=", ".join(book.duplicates[:5])))
+        return reading
     if _identify(campaign, book, reading) and _verify_structure(campaign, book, reading):
         if reading.kind == KIND_PEER:
             _extract_peer(campaign, book, reading)

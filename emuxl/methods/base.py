@@ -81,6 +81,7 @@ class Input:
     row_label: str = ""
     limits: Limits = Limits(low=0, high=MAX_AMOUNT)
     hint: str = ""  # what to enter, shown when the cell is selected ("nhập 0 nếu không có")
+    carried_from: str | None = None  # next year, pre-filled from last year's value of this input (next-year)
 
 
 @dataclass(frozen=True)
@@ -367,9 +368,18 @@ def spread(sample: Sample, centre: float, whole: bool, low: float = 0.8, high: f
 # ------------------------------------------------------------------ parameters, described
 
 
-def param(default: Any, label: str, help: str, en: str, **bounds: Any) -> Any:
-    """A method parameter: default, Vietnamese label and one-line help, English description, bounds (ge, le …)."""
-    return Field(default, title=label, description=en, json_schema_extra={"help": help}, **bounds)
+def param(
+    default: Any, label: str, help: str, en: str, *, choices: Mapping[str, str] | None = None, **bounds: Any
+) -> Any:
+    """A method parameter: default, Vietnamese label and one-line help, English description, bounds (ge, le …).
+
+    ``choices`` gives Vietnamese words for the values of a parameter that takes
+    one of a few (value -> words), as the catalogue workbook's drop-down shows them.
+    """
+    extra: dict[str, Any] = {"help": help}
+    if choices:
+        extra["choices"] = dict(choices)
+    return Field(default, title=label, description=en, json_schema_extra=extra, **bounds)
 
 
 @dataclass(frozen=True)
@@ -384,6 +394,7 @@ class ParamInfo:
     required: bool
     low: float | None
     high: float | None
+    choices: Mapping[str, str] = field(default_factory=dict)  # value -> Vietnamese words, for a few-valued one
 
 
 def param_info(params: type[Params]) -> list[ParamInfo]:
@@ -405,6 +416,9 @@ def param_info(params: type[Params]) -> list[ParamInfo]:
                 info.is_required(),
                 low,
                 high,
+                {str(k): str(v) for k, v in choices.items()}
+                if isinstance(choices := extra.get("choices"), dict)
+                else {},
             )
         )
     return out

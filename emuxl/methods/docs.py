@@ -53,7 +53,8 @@ def _inputs(method: Method[Any]) -> list[str]:
         if inp.column == "self":
             valid = "số từ 0 đến P"
         optional = "" if inp.required else " (optional)"
-        lines.append(f"| `{inp.name}`{optional} | {inp.label} | {valid} |")
+        carried = f"; next year pre-filled from `{inp.carried_from}`" if inp.carried_from else ""
+        lines.append(f"| `{inp.name}`{optional} | {inp.label}{carried} | {valid} |")
     return lines
 
 

@@ -52,7 +52,11 @@ class LowerParams(Params):
     """``lower``: lower is better, against the previous year or a fixed target."""
 
     reference: Literal["previous", "target"] = param(
-        "previous", "So sánh với", "«previous»: cùng kỳ năm trước; «target»: một chỉ tiêu cố định", "compare with"
+        "previous",
+        "So sánh với",
+        "Cùng kỳ năm trước, hoặc một chỉ tiêu cố định (ghi ở cột Chỉ tiêu)",
+        "compare with",
+        choices={"previous": "Cùng kỳ năm trước", "target": "Chỉ tiêu cố định"},
     )
     target: float | None = param(
         None, "Chỉ tiêu", "Chỉ tiêu cần thấp hơn, khi so sánh với chỉ tiêu", "the target, when reference is target"
@@ -82,7 +86,7 @@ class LowerParams(Params):
 
 
 LOWER_ACTUAL = Input("actual", "Thực hiện", "actual", hint="nhập 0 nếu không có")
-LOWER_PREVIOUS = Input("previous", "Cùng kỳ năm trước", "previous", hint="nhập 0 nếu không có")
+LOWER_PREVIOUS = Input("previous", "Cùng kỳ năm trước", "previous", hint="nhập 0 nếu không có", carried_from="actual")
 
 
 def _lower_needs(p: LowerParams) -> list[Input]:
@@ -230,6 +234,7 @@ ACCIDENT_INPUTS = tuple(
         row_label=label,
         limits=COUNTS,
         hint="nhập 0 nếu không có",
+        carried_from=c if col == PREVIOUS_COLUMN else None,
     )
     for i, (c, label) in enumerate(CRITERIA, 1)
     for name, col in ((c, ACTUAL_COLUMN), (f"{c}_previous", PREVIOUS_COLUMN))

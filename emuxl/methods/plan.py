@@ -47,7 +47,7 @@ from .writeup import (
 
 PLAN = Input("plan", "Kế hoạch", "plan", limits=Limits(low=0, high=MAX_AMOUNT, above=True))
 ACTUAL = Input("actual", "Thực hiện", "actual")
-PREVIOUS = Input("previous", "Cùng kỳ năm trước", "previous", required=False)
+PREVIOUS = Input("previous", "Cùng kỳ năm trước", "previous", required=False, carried_from="actual")
 SELF = Input("self", "Tự chấm", "self")
 PLAN_INPUTS = (PLAN, ACTUAL, PREVIOUS)
 

@@ -11,15 +11,17 @@ import re
 from datetime import date
 from typing import Any
 
+from ..compare import Movement, YearOnYear
 from ..definitions import Campaign, Indicator, ReportInfo, Section
 from ..methods import Facts, Row, plan_ratio
 from ..methods.writeup import lower_first
-from ..ranking import AWARD_VI, FLAG, MERIT, Standing
+from ..ranking import AWARD_VI, FLAG, MERIT, Ranking, Standing, award_words
 from ..results import Results
+from ..robustness import Robust
 from ..scoring import Scorecard
 from ..vnformat import fixed, join, long_date, number
 from .minutes import minutes_context
-from .parts import DOTS, LINE, Blanks, called, formal_name, header, legal_basis, recipients, title
+from .parts import LINE, Blanks, called, formal_name, header, legal_basis, recipients, title
 
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 EMULATION_WORDS = ("thi đua", "khen thưởng")
@@ -62,8 +64,11 @@ def indicator_context(ind: Indicator, results: Results, noun: str) -> dict[str, 
     }
 
 
-def ranking_row(standing: Standing, card: Scorecard, sections: list[Section]) -> dict[str, Any]:
+def ranking_row(
+    standing: Standing, card: Scorecard, sections: list[Section], yearly: YearOnYear | None = None
+) -> dict[str, Any]:
     """One member's line of the ranking table, formatted for print (the same figures as 'emuxl rank --json')."""
+    moved = yearly.of(standing.member) if yearly is not None else None
     return {
         "rank": standing.rank,
         "code": standing.member,
@@ -74,10 +79,84 @@ def ranking_row(standing: Standing, card: Scorecard, sections: list[Section]) ->
         "bonus": fixed(card.bonus) if card.bonus else "-",
         "penalty": fixed(-card.penalty) if card.penalty else "-",
         "award": standing.award,
-        "award_name": AWARD_VI.get(standing.award or "") or ("Biểu quyết" if standing.vote else ""),
+        "award_name": award_words(standing),
         "justification": standing.justification,
         "tie_break": standing.tie_break,
         "vote": standing.vote,
+        "pending": standing.pending,
+        "decided": standing.decided,
+        "decision": standing.decision,
+        "previous_rank": moved.previous_rank if moved else None,
+        "previous_total": fixed(moved.previous_total) if moved and moved.previous_total is not None else "",
+        "change": moved.change if moved else None,
+        "movement": moved.words if moved else "",
+    }
+
+
+def _pending_proposals(ranking: Ranking) -> dict[str, list[dict[str, Any]]]:
+    """The award places still to be voted on, as lines of the proposal («Trà Vinh hoặc Sóc Trăng»)."""
+    out: dict[str, list[dict[str, Any]]] = {FLAG: [], MERIT: []}
+    for vote in ranking.pending:
+        tied = [ranking.of(c) for c in vote.members]
+        names = " hoặc ".join(s.name for s in tied)
+        total = fixed(tied[0].shown)
+        out[vote.award].append(
+            {
+                "name": names,
+                "total": total,
+                "justification": f"Đồng hạng {vote.rank}: Hội nghị biểu quyết chọn {vote.places} đơn vị",
+                "pending": True,
+            }
+        )
+        if vote.award == FLAG and vote.fallback:
+            out[MERIT].append(
+                {
+                    "name": f"Đơn vị không được chọn Cờ thi đua trong số {join([s.name for s in tied])}",
+                    "total": total,
+                    "justification": f"Đồng hạng {vote.rank}; suất Bằng khen đã được dành cho đơn vị này",
+                    "pending": True,
+                }
+            )
+    return out
+
+
+def _year_on_year(yearly: YearOnYear | None) -> dict[str, Any] | None:
+    if yearly is None:
+        return None
+
+    def line(m: Movement) -> dict[str, Any]:
+        return {
+            "code": m.member,
+            "name": m.name,
+            "rank": m.rank,
+            "previous_rank": m.previous_rank,
+            "previous_total": fixed(m.previous_total) if m.previous_total is not None else "",
+            "change": m.change,
+            "movement": m.words,
+            "predecessors": [{"code": b.code, "name": b.name, "rank": b.rank, "of": b.of} for b in m.before],
+            "not_in_cluster": m.missing,
+        }
+
+    return {
+        "year": yearly.year,
+        "previous_year": yearly.previous_year,
+        "across_merger": yearly.across_merger,
+        "sentence": yearly.sentence,
+        "not_compared_sentence": yearly.not_compared_sentence,
+        "members": [line(m) for m in yearly.members],
+        "risers": [line(m) for m in yearly.risers],
+        "fallers": [line(m) for m in yearly.fallers],
+    }
+
+
+def _robustness(robust: Robust) -> dict[str, Any]:
+    return {
+        "method": robust.method_words,
+        "boundaries": [
+            {"label": b.label, "margin": fixed(b.margin), "sentence": b.sentence} for b in robust.boundaries
+        ],
+        "flagged": [{"name": i.name, "rank": i.rank, "low": i.low, "high": i.high} for i in robust.flagged],
+        "outliers": [o.sentence for o in robust.outliers],
     }
 
 
@@ -200,7 +279,6 @@ def _proposals(results: Results, rows: list[dict[str, Any]], base_sections: list
     campaign, ranking = results.campaign, results.ranking
     noun = campaign.report.member_noun
     by_code = {r["code"]: r for r in rows}
-    quota = {FLAG: ranking.flag_quota, MERIT: ranking.merit_quota}
     out: dict[str, Any] = {}
     for award in (FLAG, MERIT):
         out[award] = [
@@ -210,20 +288,12 @@ def _proposals(results: Results, rows: list[dict[str, Any]], base_sections: list
                 "formal_name": formal_name(by_code[c]["name"], noun),
                 "total": by_code[c]["total"],
                 "justification": _justification(results, ranking.of(c), base_sections),
+                "pending": False,
             }
             for c in ranking.proposed[award]
         ]
-        if any(s.vote and AWARD_VI[award] in s.justification for s in ranking.standings):
-            for _ in range(quota[award] - len(out[award])):
-                out[award].append(
-                    {
-                        "code": "",
-                        "name": DOTS,
-                        "formal_name": DOTS,
-                        "total": "",
-                        "justification": "theo kết quả biểu quyết của Cụm (các thành viên đồng hạng)",
-                    }
-                )
+        for place in _pending_proposals(ranking)[award]:  # places the meeting still has to vote on
+            out[award].append({"code": "", "formal_name": place["name"], **place})
     return out
 
 
@@ -295,7 +365,8 @@ def build_context(results: Results, today: date | None = None) -> dict[str, Any]
     names = {m.code: m.name for m in campaign.members}
     noun = info.member_noun
     base_sections = [s for s in campaign.catalogue.sections if any(i.spec.role == "base" for i in s.indicators)]
-    rows = [ranking_row(s, results.cards[s.member], base_sections) for s in ranking.standings]
+    yearly = results.year_on_year
+    rows = [ranking_row(s, results.cards[s.member], base_sections, yearly) for s in ranking.standings]
     proposals = _proposals(results, rows, base_sections)
     deputies = [names[d] for d in ranking.next_deputies]
     rotation_sentence = (
@@ -346,6 +417,40 @@ def build_context(results: Results, today: date | None = None) -> dict[str, Any]
             ),
         },
     }
+    votes = [
+        {
+            "rank": v.rank,
+            "names": v.names,
+            "note": v.note,
+            "sentence": v.sentence,
+        }
+        for v in ranking.votes
+    ]
+    pending_votes = [
+        {
+            "rank": p.rank,
+            "award_name": AWARD_VI[p.award],
+            "places": p.places,
+            "names": [names[c] for c in p.members],
+            "sentence": p.sentence,
+        }
+        for p in ranking.pending
+    ]
+    departures = [
+        {
+            "name": d.name,
+            "proposed": AWARD_VI.get(d.proposed or "", ""),
+            "final": AWARD_VI.get(d.final or "", ""),
+            "reason": d.reason,
+            "sentence": d.sentence,
+        }
+        for d in ranking.departures
+    ]
+    decisions_sentence = " ".join(
+        [v.sentence for v in ranking.votes]
+        + [d.sentence for d in ranking.departures]
+        + [p.sentence for p in ranking.pending]
+    )
     context = {
         "cluster": campaign.cluster,
         "year": campaign.year,
@@ -387,11 +492,13 @@ def build_context(results: Results, today: date | None = None) -> dict[str, Any]
         "proposals": proposals,
         "proposal": _proposal_document(results, proposals, info.proposal_to),
         "ranking_sentence": _ranking_sentence(rows, noun, campaign.year),
-        "proposal_sentence": _proposal_sentence(proposals, noun),
+        "proposal_sentence": " ".join(
+            [_proposal_sentence(proposals, noun)] + [d.sentence for d in ranking.departures]
+        ).strip(),
         "rotation_sentence": rotation_sentence,
         "next_chair": {"code": ranking.next_chair, "name": names[ranking.next_chair]},
         "next_deputies": [{"code": d, "name": names[d]} for d in ranking.next_deputies],
-        "notes": ranking.notes,
+        "notes": [v.sentence for v in ranking.votes] + ranking.notes,
         "illustrative": campaign.illustrative,
         "texts": {
             key: blanks.fill(getattr(info, key), f"report.{key}", what, LINE)
@@ -402,6 +509,17 @@ def build_context(results: Results, today: date | None = None) -> dict[str, Any]
                 ("recommendations", "VI. recommendations (summary report)"),
             )
         },
+        "votes": votes,
+        "pending_votes": pending_votes,
+        "departures": departures,
+        "decisions": {
+            "recorded": bool(votes or departures or ranking.rotation_decided or campaign.decisions.awards),
+            "rotation_decided": ranking.rotation_decided,
+            "sentence": decisions_sentence,
+        },
+        "year_on_year": _year_on_year(yearly),
+        "robustness": _robustness(results.robustness),
+        "robustness_sentence": results.robustness.sentence,
     }
     minutes = minutes_context(results, context, blanks)
     documents["minutes"] = minutes["document"]

@@ -38,11 +38,31 @@ def where(template: Path, name: str) -> str:
 TAG = re.compile(r"\{[{%].*?[%}]\}", re.S)
 
 
+def damaged(template: Path) -> str | None:
+    """Why a template cannot be a Word document (not a zip, no document part, unreadable), or None."""
+    try:
+        with zipfile.ZipFile(template) as zf:
+            if "word/document.xml" not in zf.namelist():
+                return "it has no document part (word/document.xml)"
+            zf.read("word/document.xml")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, KeyError, ValueError) as e:
+        return f"{type(e).__name__}: {e}"
+    except OSError as e:
+        return e.strerror or type(e).__name__
+    return None
+
+
 def lint_template(template: Path, context: dict[str, Any]) -> list[str]:
     """Problems a template will cause: undefined names, tags split across Word runs, smart quotes in tags."""
     from docxtpl import DocxTemplate
     from jinja2 import meta
 
+    why = damaged(template)
+    if why:
+        return [
+            f"{template}: not a Word document (.docx) that can be read ({why}); restore it from a backup copy,"
+            " or take the bundled one again ('emuxl init NEW-FOLDER' writes them to NEW-FOLDER/templates)"
+        ]
     problems = []
     for runs in _runs_of_paragraphs(template):
         text = "".join(runs)

@@ -70,12 +70,20 @@ def _read(cell):
 
 
 def run(desktop, action: dict):
-    """Carry out one action on one document and return what it asks for."""
+    """Carry out one action on one document and return what it asks for (rows are inserted or deleted first)."""
     url = uno.systemPathToFileUrl(action["path"])
     doc = desktop.loadComponentFromURL(url, "_blank", 0, _props(Hidden=True, ReadOnly=False))
     if doc is None:
         raise RuntimeError(f"LibreOffice could not open {action['path']}")
     try:
+        for sheet_name, index, count in action.get("insert_rows", []):  # index: 0-based row the new rows go before
+            sheet = doc.Sheets.getByName(sheet_name)
+            sheet.unprotect(action.get("password", ""))
+            sheet.Rows.insertByIndex(index, count)
+        for sheet_name, index, count in action.get("delete_rows", []):
+            sheet = doc.Sheets.getByName(sheet_name)
+            sheet.unprotect(action.get("password", ""))
+            sheet.Rows.removeByIndex(index, count)
         for name, value in action.get("fill", {}).items():
             cell = _cell_by_name(doc, name)
             if isinstance(value, str):
