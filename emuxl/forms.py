@@ -38,7 +38,7 @@ from .layout import (
 )
 from .methods import MAX_AMOUNT, Input, Refs, Value
 from .scoring import self_score
-from .sheets import GREY, HEAD, NUMBER_FORMAT, TITLE, new_workbook, row_height, set_print
+from .sheets import GREY, HEAD, NUMBER_FORMAT, TITLE, FormulaSheet, new_workbook, row_height, set_print
 from .store import STORE_FILE, Store
 from .vnformat import number, short_date
 
@@ -337,7 +337,8 @@ def _open_form(
     wb = _new_workbook(buffer, campaign, member, kind)
     fmt = _Formats(wb)
     _write_guide(wb, fmt, campaign, member, kind, carried)
-    ws = wb.add_worksheet(PEER_SHEET if kind == KIND_PEER else SCORE_SHEET)
+    # FormulaSheet: the self-score formulas, validations and highlighting rules are stored as written
+    ws = wb.add_worksheet(PEER_SHEET if kind == KIND_PEER else SCORE_SHEET, worksheet_class=FormulaSheet)
     last = len(columns) - 1
     title = "PHIẾU CHẤM CHÉO" if kind == KIND_PEER else "BIỂU TỰ CHẤM ĐIỂM THI ĐUA"
     _prepare_sheet(ws, columns, member, "Phiếu chấm chéo" if kind == KIND_PEER else "Biểu tự chấm điểm")

@@ -160,6 +160,7 @@ CLASSIC_FUNCTIONS = frozenset(
         "INT",
         "ISBLANK",
         "ISNUMBER",
+        "LEN",  # XlsxWriter's own rule for a "blanks" conditional format: LEN(TRIM(F8))=0
         "MAX",
         "MIN",
         "NOT",
@@ -175,13 +176,17 @@ FUNCTION = re.compile(r"([A-Za-z_][A-Za-z0-9._]*)\(")
 
 
 class FormulaSheet(Worksheet):
-    """XlsxWriter's worksheet, minus its ~30 rewriting passes over formulas that need none.
+    """XlsxWriter's worksheet, minus its rewriting passes over formulas that need none.
 
-    XlsxWriter rewrites future and dynamic-array functions (``_xlfn.`` prefixes);
-    a formula made only of Excel 2007 functions is stored as written, which is
-    what the ranking workbook's hundreds of thousands of formulas are. This
-    overrides a private method of XlsxWriter (pinned below 4 in setup.cfg);
-    tests/test_sheets.py fails if it stops being called.
+    XlsxWriter rewrites future and dynamic-array functions (``_xlfn.`` prefixes):
+    ~30 regular-expression passes over every cell formula, ~200 over every
+    conditional-format and validation formula. A formula made only of Excel
+    2007 functions is stored as written, which is what the ranking workbook's
+    hundreds of thousands of formulas are, and every formula of a form (its
+    self-scores, validations and highlighting rules): a form takes about half
+    the CPU, byte for byte the same. This overrides a private method of
+    XlsxWriter (pinned below 4 in setup.cfg); tests/test_sheets.py fails if it
+    stops being called.
     """
 
     def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:

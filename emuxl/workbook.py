@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -437,8 +436,13 @@ def _open(card: Scorecard) -> list[str]:
 
 
 def _explanations(book: _Book, campaign: Campaign, cards: Mapping[str, Scorecard], ranking: Ranking) -> None:
+    """«Giải trình»: what the meeting reads (adjustments, then ranks, tie-breaks, eligibility and awards);
+    every cell's explanation is on «Chi tiết», not repeated here."""
     ws = book.sheet(EXPLAIN, EXPLAIN_WIDTHS, (HEAD_ROW + 1, 0), heads=EXPLAIN_HEADS)
     ws.write_string(0, 0, "GIẢI TRÌNH ĐIỂM, ĐIỀU CHỈNH VÀ XẾP HẠNG", book.title)
+    ws.write_string(
+        1, 0, f"Giải trình điểm của từng tiêu chí, từng đơn vị: cột «Giải trình» của trang tính «{DETAIL}»."
+    )
     for col, h in enumerate(EXPLAIN_HEADS):
         ws.write_string(HEAD_ROW, col, h, book.head)
     row = HEAD_ROW + 1
@@ -446,15 +450,20 @@ def _explanations(book: _Book, campaign: Campaign, cards: Mapping[str, Scorecard
         for ind in campaign.catalogue.indicators:
             cell = cards[m.code].cells[ind.code]
             adj = cell.adjustment
+            if adj is None:
+                continue
             texts = [
                 m.code,
                 m.name,
                 ind.code,
                 cell.explanation,
-                f"{number(adj.points)}: {adj.reason} ({adj.author}, {adj.at})" if adj else "",
+                f"{number(adj.points)}: {adj.reason} ({adj.author}, {adj.at})",
             ]
             _text_row(book, ws, row, texts, EXPLAIN_WIDTHS)
             row += 1
+    if row == HEAD_ROW + 1:
+        _text_row(book, ws, row, ["", "", "", "Không có điểm nào được điều chỉnh.", ""], EXPLAIN_WIDTHS)
+        row += 1
     row += 1
     ws.write_string(row, 0, "XẾP HẠNG, PHÁ THẾ HÒA VÀ ĐỀ NGHỊ KHEN THƯỞNG", book.title)
     row += 1
@@ -499,7 +508,7 @@ def write_ranking(campaign: Campaign, overwrite_edits: bool = False) -> Results:
     write_atomic(path, written.data)
     with Store(campaign.folder) as store:
         store.set_master_state(hashlib.sha256(written.data).hexdigest(), written.editable)
-        store.add_run(json.dumps(as_data(results), ensure_ascii=False))
+        store.add_run(as_data(results))
     return results
 
 

@@ -375,6 +375,36 @@ def test_sheet_head_reads_what_the_whole_sheet_holds(sample: Path) -> None:
     assert _sheet_cells(commented, [], Styles()) == whole  # ... so the whole sheet is read
 
 
+def test_a_collect_stopped_early_keeps_what_was_read_whole(sample: Path) -> None:
+    """A run stopped early (the caller stops reading, or an error) stores the files it had read whole before it
+    goes; a re-run takes in the rest, each file once."""
+    campaign = load_campaign(sample)
+    many_forms(campaign, sample / "inbox", 40)
+    run = collect(campaign, jobs=1)
+    first = next(run)
+    run.close()
+    with Store(sample) as store:
+        assert store.known(first.sha256)  # a file reported is stored
+        taken = len(store.submissions())
+    assert 0 < taken < 40
+    assert sum(r.status != "duplicate" for r in collect(campaign, jobs=1)) == 40 - taken
+    check_store(sample, 40)
+
+
+def test_a_file_that_fails_to_store_leaves_the_rest_of_its_batch(sample: Path) -> None:
+    """Within a batch each file is a savepoint: one that fails is undone alone, the others are committed."""
+    row = {"sha256": "", "name": "x.xlsx", "path": "x.xlsx", "size": 1, "received_at": "", "saved_at": ""}
+    row |= {"member": None, "kind": None, "status": "rejected", "errors": 1, "warnings": 0}
+    with Store(sample) as store:
+        with store.transaction():
+            store.add_submission(row | {"sha256": "a"}, [], [])
+            with pytest.raises(sqlite3.IntegrityError):
+                store.add_submission(row | {"sha256": "b"}, [("A01", "plan", "S", "A1", "1", None, None)] * 2, [])
+            store.add_submission(row | {"sha256": "c"}, [], [])
+        assert [r.sha256 for r in store.submissions()] == ["c", "a"]
+        assert store.db.execute("SELECT COUNT(*) FROM receipts").fetchone()[0] == 2
+
+
 # ------------------------------------------------------------------ one file never stops the batch; links refused
 
 

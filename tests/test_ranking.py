@@ -307,6 +307,37 @@ def test_rank_command_json_and_workbook(sample: Path) -> None:
     assert rule.type == "containsBlanks" and rule.dxf.fill.bgColor.rgb.endswith("F2F2F2")  # shown "not applicable"
 
 
+def test_each_rank_run_is_kept_compact_and_exact(sample: Path) -> None:
+    """Each rank run keeps its result exactly (every number, issue, adjustment, rank, award) and which
+    submission counted for each member, packed: no explanation texts, compressed, far smaller than its JSON."""
+    campaign = load_campaign(sample)
+    write_demo_returns(campaign)
+    list(collect(campaign, jobs=1))
+    assert CliRunner().invoke(main, ["rank", str(sample)]).exit_code == 0
+    adjust_score(campaign, "80", "A01", 40.0, "số liệu Cục Thống kê", "Sóc Trăng")
+    assert CliRunner().invoke(main, ["rank", str(sample)]).exit_code == 0
+    with Store(sample) as store:
+        (_, _, first), (_, _, second) = store.runs()
+        counted = sorted([m, k, s] for (m, k), s in store.counted().items())
+        stored = [len(r) for (r,) in store.db.execute("SELECT result FROM runs ORDER BY id")]
+    expected = as_data(compute(campaign))
+    for m in expected["members"]:
+        for cell in m["indicators"].values():
+            del cell["explanation"]
+    assert second == expected | {"counted": counted}
+    assert first["members"] != second["members"]  # the adjustment is in the second run only
+    cell = next(m for m in second["members"] if m["code"] == "80")["indicators"]["A01"]
+    assert cell["points"] == 40 and cell["adjusted"] and cell["computed"] != 40
+    assert max(stored) * 5 < len(json.dumps(as_data(compute(campaign)), ensure_ascii=False).encode())
+
+
+def test_runs_kept_as_plain_json_by_earlier_versions_are_read_back(sample: Path) -> None:
+    """A run an earlier emuxl kept as plain JSON text is read back as it was."""
+    with Store(sample) as store:
+        store.db.execute("INSERT INTO runs (at, result) VALUES ('2026-01-01T00:00:00+00:00', '{\"year\": 2023}')")
+        assert store.runs() == [(1, "2026-01-01T00:00:00+00:00", {"year": 2023})]
+
+
 def test_adjust_refuses_unknown_indicator(sample: Path) -> None:
     """adjust names what is wrong when the indicator does not exist."""
     result = CliRunner().invoke(main, ["adjust", str(sample), "80", "Z9", "1", "--reason", "x", "--by", "y"])

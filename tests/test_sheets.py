@@ -5,11 +5,14 @@ from __future__ import annotations
 import inspect
 import io
 import zipfile
+from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
 from xlsxwriter.worksheet import Worksheet
 
+from emuxl.definitions import load_campaign
+from emuxl.forms import member_form, peer_form
 from emuxl.sheets import FIXED_DATE, FONT, FormulaSheet, new_workbook
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -80,3 +83,25 @@ def test_new_workbook_options_and_properties() -> None:
     assert [c.get("t") for c in sheet.iter(f"{MAIN}c")] == ["s"] * 4
     assert f"{FIXED_DATE:%Y-%m-%dT%H:%M:%SZ}" in core and "<dc:title>Tiêu đề</dc:title>" in core
     assert dict(FONT) == {"font_name": "Times New Roman", "font_size": 12}  # not changed by XlsxWriter
+
+
+def test_form_formulas_all_skip_the_rewriting(sample_2025: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every formula of the member and peer forms (scores, validations, highlighting rules) of both samples
+    with every bundled method is stored as written: none goes through XlsxWriter's rewriting."""
+    rewritten: list[str] = []
+    stock = Worksheet._prepare_formula
+
+    def spy(self: Worksheet, formula: str, expand_future_functions: bool = False) -> str:
+        rewritten.append(formula)
+        return str(stock(self, formula, expand_future_functions))
+
+    monkeypatch.setattr(Worksheet, "_prepare_formula", spy)
+    for folder in (sample_2025, Path(__file__).parent / "data" / "small"):
+        campaign = load_campaign(folder)
+        assert campaign.has_peer
+        member = campaign.members[1]
+        for data in (member_form(campaign, member), peer_form(campaign, member)):
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                sheet = z.read("xl/worksheets/sheet2.xml").decode()
+            assert "<formula>" in sheet  # highlighting rules: XlsxWriter's LEN(TRIM(…))=0
+    assert rewritten == []
