@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DIR ?= demo-campaign
 
-.PHONY: demo test docs bench clean
+.PHONY: demo test docs messages bench clean
 
 $(BIN)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,12 @@ test: $(BIN)/.installed
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
+
+# The terminal messages marked _("…") into the Vietnamese catalogue (new ones empty, to translate; gone ones dropped)
+messages: $(BIN)/.installed
+	mkdir -p build
+	$(BIN)/pybabel -q extract --no-wrap -k N_ --project emuxl -o build/emuxl.pot emuxl
+	$(BIN)/pybabel -q update --no-wrap --ignore-obsolete -N -D emuxl -l vi -i build/emuxl.pot -d emuxl/locale
 
 docs: $(BIN)/.installed
 	$(BIN)/python -c "import pathlib, emuxl.reference as r, emuxl.cli as c; p = pathlib.Path('README.md'); p.write_text(r.refresh(p.read_text(), c.cli_reference()))"

@@ -24,6 +24,7 @@ from .campaign_book.notation import model_of
 from .definitions import BOOK_FILE, CAMPAIGN_FILE, Campaign, CampaignFile, Catalogue, load_campaign, read_sources
 from .errors import EmuxlError, InvalidRequest
 from .files import write_atomic
+from .i18n import _
 
 Format = Literal["xlsx", "yaml"]
 CATALOGUE_FILE = "indicators.yaml"
@@ -105,7 +106,7 @@ def convert_campaign(folder: Path, to: Format, out: Path | None = None, force: b
     targets = [BOOK_FILE] if to == "xlsx" else [CAMPAIGN_FILE, CATALOGUE_FILE]
     clash = [n for n in targets if (dest / n).exists()]
     if clash and not force:
-        raise InvalidRequest(f"{dest / clash[0]} exists; add --force to replace it")
+        raise InvalidRequest(_("{path} exists; add --force to replace it").format(path=dest / clash[0]))
     source = ", ".join(definition_files(folder)[0])
     with tempfile.TemporaryDirectory(prefix="emuxl-convert-") as tmp:
         trial = Path(tmp)
@@ -116,11 +117,14 @@ def convert_campaign(folder: Path, to: Format, out: Path | None = None, force: b
             else:
                 _write_yaml(camp.data, cat.data, trial, source)
         except ValueError as e:
-            raise ConversionError(f"cannot write {to} without changing the campaign: {e}") from e
+            message = _("cannot write {format} without changing the campaign: {error}")
+            raise ConversionError(message.format(format=to, error=e)) from e
         again = load_campaign(trial)
         if not _same(original, again):
             raise ConversionError(
-                f"the {to} written would not be the same campaign; nothing was written (a bug: report it)"
+                _("the {format} written would not be the same campaign; nothing was written (a bug: report it)").format(
+                    format=to
+                )
             )
         dest.mkdir(parents=True, exist_ok=True)
         written = []
@@ -138,7 +142,7 @@ def init_campaign(folder: Path, sample: str | None = None, fmt: Format | None = 
     folder = Path(folder)
     if sample is None:
         if fmt == "yaml":
-            raise InvalidRequest("a blank campaign is a workbook; use --format xlsx, or --sample NAME for YAML")
+            raise InvalidRequest(_("a blank campaign is a workbook; use --format xlsx, or --sample NAME for YAML"))
         folder.mkdir(parents=True, exist_ok=True)
         write_atomic(folder / BOOK_FILE, book_bytes())
         resources.copy_templates(folder / "templates")
@@ -167,16 +171,20 @@ def prepare_trial(folder: Path, scratch: Path | None = None) -> Path:
     load_campaign(folder)  # a trial of an invalid campaign stops here, with every problem
     scratch = (Path(scratch) if scratch is not None else folder / TRIAL_DIR).resolve()
     if scratch == folder or scratch in folder.parents:
-        raise InvalidRequest(f"{scratch} holds the campaign itself; choose another folder for the trial run")
+        raise InvalidRequest(
+            _("{folder} holds the campaign itself; choose another folder for the trial run").format(folder=scratch)
+        )
     if scratch.exists():
         if any(scratch.iterdir()) and not (scratch / TRIAL_MARK).is_file():
-            raise InvalidRequest(f"{scratch} is not empty and was not made by a trial run; choose another folder")
+            raise InvalidRequest(
+                _("{folder} is not empty and was not made by a trial run; choose another folder").format(folder=scratch)
+            )
         shutil.rmtree(scratch)
     scratch.mkdir(parents=True)
     (scratch / TRIAL_MARK).write_text("Thư mục chạy thử của emuxl: số liệu giả định, xóa được.\n", encoding="utf-8")
     names = [BOOK_FILE]
     if not (folder / BOOK_FILE).is_file():
-        camp, _ = read_sources(folder)
+        camp = read_sources(folder)[0]
         names = [CAMPAIGN_FILE, str(camp.data.get("indicators", CATALOGUE_FILE))]
     for name in names:
         (scratch / name).parent.mkdir(parents=True, exist_ok=True)

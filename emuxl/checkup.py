@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import StoreError
+from .i18n import _
 from .intake.admit import MAX_KEEP_BYTES, archived
 from .store import NOT_READ, STORE_FILE, Store
 
@@ -38,15 +39,12 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-RESTORE = "restore it from a backup copy of the campaign folder"
-
-
 def check_store(folder: Path) -> StoreCheck:
     """Run SQLite's integrity check on ``emuxl.db`` and verify the archive against it."""
     folder = Path(folder)
     report = StoreCheck()
     if not (folder / STORE_FILE).exists():
-        report.notes.append(f"no store yet in {folder} (nothing collected)")
+        report.notes.append(_("no store yet in {folder} (nothing collected)").format(folder=folder))
         return report
     try:
         store = Store(folder, readonly=True)
@@ -55,7 +53,12 @@ def check_store(folder: Path) -> StoreCheck:
         return report
     with store:
         try:
-            report.problems += [f"{folder / STORE_FILE}: {p}; {RESTORE}" for p in store.integrity()]
+            report.problems += [
+                _("{path}: {problem}; restore it from a backup copy of the campaign folder").format(
+                    path=folder / STORE_FILE, problem=p
+                )
+                for p in store.integrity()
+            ]
             files = store.files()
         except StoreError as e:
             report.problems.append(str(e))
@@ -70,16 +73,28 @@ def check_store(folder: Path) -> StoreCheck:
             continue  # never kept: too large
         copy = archived(folder, sha)
         if copy is None:
-            report.problems.append(f"{name}: its archived copy archive/{sha}… is missing; {RESTORE}")
+            report.problems.append(
+                _(
+                    "{name}: its archived copy archive/{sha256}… is missing;"
+                    " restore it from a backup copy of the campaign folder"
+                ).format(name=name, sha256=sha)
+            )
             continue
         try:
             found = _sha256(copy)
         except OSError as e:
-            report.problems.append(f"{name}: its archived copy {copy} cannot be read ({e.strerror})")
+            report.problems.append(
+                _("{name}: its archived copy {path} cannot be read ({error})").format(
+                    name=name, path=copy, error=e.strerror
+                )
+            )
             continue
         if found != sha:
             report.problems.append(
-                f"{name}: its archived copy {copy} has changed (its bytes hash to {found[:12]}…); {RESTORE}"
+                _(
+                    "{name}: its archived copy {path} has changed (its bytes hash to {found}…);"
+                    " restore it from a backup copy of the campaign folder"
+                ).format(name=name, path=copy, found=found[:12])
             )
     box = folder / "archive"
     extra = (
@@ -89,9 +104,13 @@ def check_store(folder: Path) -> StoreCheck:
     )
     if extra:
         report.notes.append(
-            f"{len(extra)} archived file(s) are not in the store (a run stopped before storing them): 'emuxl collect'"
-            f" takes them in again from the inbox, or from archive/ itself: {', '.join(extra[:5])}"
+            _(
+                "{count} archived file(s) are not in the store (a run stopped before storing them): 'emuxl collect'"
+                " takes them in again from the inbox, or from archive/ itself: {names}"
+            ).format(count=len(extra), names=", ".join(extra[:5]))
         )
     if not_read:
-        report.notes.append(f"{not_read} file(s) are not read yet; the next 'emuxl collect' reads them again")
+        report.notes.append(
+            _("{count} file(s) are not read yet; the next 'emuxl collect' reads them again").format(count=not_read)
+        )
     return report

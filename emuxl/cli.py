@@ -26,14 +26,82 @@ from .demo import write_demo_returns
 from .errors import DefinitionsError, EmuxlError, InvalidRequest
 from .files import disk_full, folder_problem
 from .forms import form_tasks, write_forms
+from .i18n import LANGUAGES, N_, _, language, ngettext, pgettext, use_language
 from .isolate import DEFAULT_TIMEOUT
 from .nextyear import Gap, start_next_year
 from .review import accept_numbers, adjust_score, choose_file
-from .store import MISSING, NOT_READ, REJECTED
+from .store import ACCEPTED, MISSING, NOT_READ, REJECTED, WITH_ERRORS, WITH_WARNINGS
 from .workbook import rank_taking_edits, ranking_path, write_ranking
 
 LARGE_BATCH = 50  # above this many files, a progress bar instead of a line per file
 MAX_SHOWN = 5  # problems printed per file; the feedback workbook has them all
+STATES = {  # a file's or member's state as printed (the store keeps the English key)
+    ACCEPTED: N_("accepted"),
+    WITH_WARNINGS: N_("accepted with warnings"),
+    WITH_ERRORS: N_("accepted with errors"),
+    REJECTED: N_("rejected"),
+    NOT_READ: N_("not read"),
+    MISSING: N_("missing"),
+    intake.DUPLICATE: N_("duplicate"),
+    intake.SKIPPED: N_("skipped"),
+}
+
+
+def state(key: str) -> str:
+    """A state as printed, in the chosen language."""
+    return _(STATES[key]) if key in STATES else key
+
+
+class BadRequest(click.UsageError):
+    """A command given wrongly (exit 2): the usage line, then the error and where to find help, in the chosen
+    language (click's own checks of options keep click's English)."""
+
+    def show(self, file: Any = None) -> None:
+        """Print the usage, the error and the hint to stderr."""
+        if self.ctx is not None:
+            click.echo(self.ctx.get_usage(), err=True)
+            hint = _("Try '{command} --help' for help.").format(command=self.ctx.command_path)
+            click.echo(hint + "\n", err=True)
+        click.echo(_("Error: {message}").format(message=self.format_message()), err=True)
+
+
+def other_file(shown: str) -> str:
+    """«name (state)» of a member's other file, its state in the chosen language."""
+    name, sep, rest = shown.rpartition(" (")
+    return f"{name} ({state(rest[:-1])})" if sep and rest.endswith(")") else shown
+
+
+def boundary_name(kind: str) -> str:
+    """A boundary of the ranking «Độ tin cậy» measures, in the chosen language."""
+    names = {
+        "first": pgettext("boundary", "first"),
+        "flag": pgettext("boundary", "flag"),
+        "merit": pgettext("boundary", "merit"),
+    }
+    return names.get(kind, kind)
+
+
+def decimals(x: float, places: int = 2, sign: bool = False) -> str:
+    """A number with ``places`` decimals (893.52), with the decimal comma (893,52) when messages are Vietnamese."""
+    text = f"{x:+.{places}f}" if sign else f"{x:.{places}f}"
+    return text.replace(".", ",") if language() == "vi" else text
+
+
+def form_kind(kind: str) -> str:
+    """A form's kind as printed: a member's own form, or a peer-scoring form."""
+    if kind == "member":
+        return pgettext("form kind", "member")
+    if kind == "peer":
+        return pgettext("form kind", "peer")
+    return kind
+
+
+class Failed(click.ClickException):
+    """An error that stops a command (exit 1), printed as «Error: …» in the chosen language."""
+
+    def show(self, file: Any = None) -> None:
+        """Print the error to stderr."""
+        click.echo(_("Error: {message}").format(message=self.format_message()), err=True)
 
 
 def campaign_dir(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -52,22 +120,29 @@ def reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             return func(*args, **kwargs)
         except DefinitionsError as e:
             for problem in e.problems:
-                click.echo(f"Error: {problem}", err=True)
+                click.echo(_("Error: {message}").format(message=problem), err=True)
             n = len(e.problems)
-            click.echo(f"{n} problem{'s' if n != 1 else ''} found; fix them and run 'emuxl check' again.", err=True)
+            found = ngettext(
+                "{n} problem found; fix it and run 'emuxl check' again.",
+                "{n} problems found; fix them and run 'emuxl check' again.",
+                n,
+            )
+            click.echo(found.format(n=n), err=True)
             sys.exit(1)
         except InvalidRequest as e:
-            raise click.UsageError(str(e)) from e
+            raise BadRequest(str(e)) from e
         except EmuxlError as e:
-            raise click.ClickException(str(e)) from e
+            raise Failed(str(e)) from e
         except (OSError, sqlite3.Error) as e:
             if disk_full(e, kwargs.get("directory")):
-                raise click.ClickException(
-                    f"the disk is full ({e}); free some space and run again. Files already taken in are kept."
+                raise Failed(
+                    _(
+                        "the disk is full ({error}); free some space and run again. Files already taken in are kept."
+                    ).format(error=e)
                 ) from e
             message = folder_problem(e) if isinstance(e, OSError) else None
             if message:
-                raise click.ClickException(message) from e
+                raise Failed(message) from e
             raise
 
     return wrapper
@@ -82,19 +157,36 @@ class Seconds(click.ParamType):
         try:
             seconds = float(value)
         except (TypeError, ValueError):
-            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+            self.fail(_("{value} is not a number of seconds").format(value=repr(value)), param, ctx)
         if not math.isfinite(seconds) or seconds <= 0:
-            self.fail(f"{value!r} is not a number of seconds above 0", param, ctx)
+            self.fail(_("{value} is not a number of seconds above 0").format(value=repr(value)), param, ctx)
         return seconds
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="emuxl")
-def main() -> None:
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    help="Language of the messages: en or vi (default: EMUXL_LANG, else the system's locale, else en).",
+)
+def main(lang: str | None) -> None:
     """emuxl: the annual scoring cycle of an emulation cluster (cụm thi đua).
 
     Forms out, returns in, scores, ranking and reports, from one campaign folder.
     """
+    utf8_output()
+    use_language(lang)
+
+
+def utf8_output() -> None:
+    """Write the terminal's text as UTF-8 when the stream's code page cannot hold Vietnamese (output redirected to
+    a file on Windows, cp1252 or cp1258): the letters come out whole instead of failing."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+        if encoding not in ("utf8", "utf8sig") and hasattr(stream, "reconfigure"):
+            with contextlib.suppress(ValueError, OSError):
+                stream.reconfigure(encoding="utf-8")
 
 
 FORMATS = click.Choice(["xlsx", "yaml"])
@@ -118,11 +210,18 @@ FORMATS = click.Choice(["xlsx", "yaml"])
 def init(directory: Path, sample: str | None, fmt: str | None, force: bool) -> None:
     """Create a campaign folder DIR: a blank campaign.xlsx to fill in, or a bundled sample."""
     if directory.exists() and any(directory.iterdir()) and not force:
-        raise click.UsageError(f"{directory} is not empty; choose a new folder or add --force to write into it.")
+        raise BadRequest(
+            _("{folder} is not empty; choose a new folder or add --force to write into it.").format(folder=directory)
+        )
     written = init_campaign(directory, sample, "xlsx" if fmt == "xlsx" else "yaml" if fmt else None)
-    what = f"from sample {sample}" if sample else "with a blank campaign workbook"
-    names = " and ".join(p.name for p in written)
-    click.echo(f"Created {directory} {what}. Next: fill in {names}, then run 'emuxl check {directory}'.")
+    names = _(" and ").join(p.name for p in written)
+    if sample:
+        done = _("Created {folder} from sample {sample}. Next: fill in {names}, then run 'emuxl check {folder}'.")
+    else:
+        done = _(
+            "Created {folder} with a blank campaign workbook. Next: fill in {names}, then run 'emuxl check {folder}'."
+        )
+    click.echo(done.format(folder=directory, sample=sample, names=names))
 
 
 @main.command()
@@ -135,17 +234,19 @@ def check(directory: Path, store: bool) -> None:
     With --store, check the store and the archive instead.
     """
     if not store:
-        _, ignored = definition_files(directory)
+        _used, ignored = definition_files(directory)
         if ignored:
-            click.echo(f"Note: campaign.xlsx is the definition; {' and '.join(ignored)} are not read.", err=True)
+            note = _("Note: campaign.xlsx is the definition; {files} are not read.")
+            click.echo(note.format(files=_(" and ").join(ignored)), err=True)
         click.echo(summary(load_campaign(directory)))
         return
     found = check_store(directory)
     for problem in found.problems:
-        click.echo(f"Error: {problem}", err=True)
+        click.echo(_("Error: {message}").format(message=problem), err=True)
     for note in found.notes:
-        click.echo(f"Note: {note}")
-    click.echo(f"{found.files} stored file(s) checked against archive/, {len(found.problems)} problem(s).")
+        click.echo(_("Note: {message}").format(message=note))
+    done = _("{files} stored file(s) checked against archive/, {problems} problem(s).")
+    click.echo(done.format(files=found.files, problems=len(found.problems)))
     if found.problems:
         sys.exit(1)
 
@@ -167,13 +268,14 @@ def convert(directory: Path, to: str, out: Path | None, force: bool) -> None:
     definition; the YAML files beside it are not read.
     """
     done = convert_campaign(directory, "xlsx" if to == "xlsx" else "yaml", out, force)
-    click.echo(f"Wrote {', '.join(str(p) for p in done.written)}: the same campaign and form fingerprint.")
+    written = ", ".join(str(p) for p in done.written)
+    click.echo(_("Wrote {files}: the same campaign and form fingerprint.").format(files=written))
     if done.ignored:
-        click.echo(
-            f"Note: campaign.xlsx is the definition while it is in the folder; {' and '.join(done.ignored)}"
-            " are not read. Move it away to use the YAML files.",
-            err=True,
+        note = _(
+            "Note: campaign.xlsx is the definition while it is in the folder; {files} are not read."
+            " Move it away to use the YAML files."
         )
+        click.echo(note.format(files=_(" and ").join(done.ignored)), err=True)
 
 
 @main.command()
@@ -186,10 +288,10 @@ def forms(directory: Path, members: tuple[str, ...], jobs: int | None) -> None:
     campaign = load_campaign(directory)
     tasks = form_tasks(campaign, members)
     written = write_forms(campaign, members, jobs)
-    with click.progressbar(written, length=len(tasks), label="Writing forms", file=sys.stderr) as bar:
-        for _ in bar:
+    with click.progressbar(written, length=len(tasks), label=_("Writing forms"), file=sys.stderr) as bar:
+        for _done in bar:
             pass
-    click.echo(f"Wrote {len(tasks)} forms to {campaign.folder / 'forms'}")
+    click.echo(_("Wrote {n} forms to {folder}").format(n=len(tasks), folder=campaign.folder / "forms"))
 
 
 @main.command()
@@ -218,7 +320,7 @@ def collect(
     """Take in returned files (PATHs, files or folders; default DIR/inbox) and write feedback."""
     campaign = load_campaign(directory)
     if dry_run:
-        click.echo("Dry run: every file is read and judged; nothing is stored, archived or written.")
+        click.echo(_("Dry run: every file is read and judged; nothing is stored, archived or written."))
     with contextlib.ExitStack() as stack:
         run = take_in(campaign, paths, jobs, timeout, on_file=FileLines(stack), recheck=recheck, dry_run=dry_run)
     report_run(run, campaign)
@@ -229,17 +331,20 @@ def report_run(run: CollectRun, campaign: Campaign) -> None:
     if len(run.files) > LARGE_BATCH:  # under the progress bar only the files with a problem are listed
         for result in run.rejected + run.not_read:
             click.echo(describe(result))
-    counts = ", ".join(f"{n} {state}" for state, n in sorted(run.counts.items())) or "No files found."
+    counts = ", ".join(f"{n} {state(key)}" for key, n in sorted(run.counts.items())) or _("No files found.")
     if run.dry_run:
-        click.echo(f"A real run would give: {counts} (nothing was kept; run without --dry-run to take them in).")
+        would = _("A real run would give: {counts} (nothing was kept; run without --dry-run to take them in).")
+        click.echo(would.format(counts=counts))
     else:
         click.echo(counts)
     if run.not_read:
-        click.echo(f"{len(run.not_read)} file(s) not read this time: the next 'emuxl collect' reads them again.")
+        again = _("{n} file(s) not read this time: the next 'emuxl collect' reads them again.")
+        click.echo(again.format(n=len(run.not_read)))
     if run.feedback:
-        click.echo(f"Feedback for {len(run.feedback)} member(s) in {campaign.folder / 'out' / 'feedback'}")
+        where = campaign.folder / "out" / "feedback"
+        click.echo(_("Feedback for {n} member(s) in {folder}").format(n=len(run.feedback), folder=where))
     for blocked in run.feedback_blocked:
-        click.echo(f"Error: {blocked} The next 'emuxl collect' writes it.", err=True)
+        click.echo(_("Error: {message} The next 'emuxl collect' writes it.").format(message=blocked), err=True)
     if not run.ok:
         sys.exit(1)
 
@@ -256,7 +361,8 @@ class FileLines:
             click.echo(describe(result))
             return
         if self.bar is None:
-            self.bar = self.stack.enter_context(click.progressbar(length=total, label="Collecting", file=sys.stderr))
+            bar = click.progressbar(length=total, label=_("Collecting"), file=sys.stderr)
+            self.bar = self.stack.enter_context(bar)
         if self.bar.pos >= total:
             return  # a file found twice: the bar is already full
         self.bar.update(1)
@@ -266,15 +372,17 @@ class FileLines:
 
 def describe(result: intake.FileResult) -> str:
     """One line (and its problems) for a file taken in."""
-    who = f" {result.member} ({result.kind})" if result.member else ""
+    kind = form_kind(result.kind or "")
+    who = f" {result.member} ({kind})" if result.member else ""
     mark = {REJECTED: "x", NOT_READ: "?", intake.DUPLICATE: "=", intake.SKIPPED: "-"}.get(result.status, "v")
-    again = " (read again)" if result.again else ""
-    lines = [f"{mark} {result.name}{who}: {result.status}{again}"]
+    again = _(" (read again)") if result.again else ""
+    lines = [f"{mark} {result.name}{who}: {state(result.status)}{again}"]
     for issue in result.issues[:MAX_SHOWN]:
         where = " ".join(x for x in (issue.indicator, issue.cell) if x)
         lines.append(f"    {issue.code}{f' [{where}]' if where else ''}: {issue.message}")
     if len(result.issues) > MAX_SHOWN:
-        lines.append(f"    … and {len(result.issues) - MAX_SHOWN} more (see the feedback workbook)")
+        more = _("    … and {n} more (see the feedback workbook)")
+        lines.append(more.format(n=len(result.issues) - MAX_SHOWN))
     return "\n".join(lines)
 
 
@@ -296,27 +404,32 @@ def status(directory: Path, as_json: bool) -> None:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     peer = campaign.has_peer
-    header = (
-        f"{'code':<6} {'member':<20} {'state':<24} {'err':>4} {'warn':>4}  " + ("peer form  " if peer else "") + "file"
-    )
+    code, member, status_word, errors, warnings = _("code"), _("member"), _("state"), _("err"), _("warn")
+    peer_form = "{:<10} ".format(_("peer form")) if peer else ""
+    header = f"{code:<6} {member:<20} {status_word:<24} {errors:>4} {warnings:>4}  " + peer_form + _("file")
     click.echo(header)
     for r in rows:
-        line = f"{r.code:<6} {r.name:<20} {r.state:<24} {r.errors:>4} {r.warnings:>4}  "
-        line += f"{r.peer_state:<10} " if peer else ""
-        click.echo(line + r.file + (f"  (also: {', '.join(r.other_files)})" if r.other_files else ""))
+        line = f"{r.code:<6} {r.name:<20} {state(r.state):<24} {r.errors:>4} {r.warnings:>4}  "
+        line += f"{state(r.peer_state):<10} " if peer else ""
+        others = ", ".join(other_file(f) for f in r.other_files)
+        also = _("  (also: {files})").format(files=others) if r.other_files else ""
+        click.echo(line + r.file + also)
         if r.chosen_by:
-            click.echo(f"{'':<6} chosen by {r.chosen_by}")
+            click.echo(f"{'':<6} " + _("chosen by {author}").format(author=r.chosen_by))
         for doubt in r.conflicts:
-            click.echo(f"{'':<6} conflict: {doubt}")
+            click.echo(f"{'':<6} " + _("conflict: {doubt}").format(doubt=doubt))
         if r.conflicts:
-            click.echo(f"{'':<6} settle it: emuxl choose {directory} {r.code} FILE --by NAME")
-    for name, state, problem in strays:
-        if state == NOT_READ:
-            click.echo(f"file {name}: not read yet ({problem}); the next 'emuxl collect' reads it again")
+            settle = _("settle it: emuxl choose {folder} {member} FILE --by NAME")
+            click.echo(f"{'':<6} " + settle.format(folder=directory, member=r.code))
+    for name, status_key, problem in strays:
+        if status_key == NOT_READ:
+            line = _("file {name}: not read yet ({problem}); the next 'emuxl collect' reads it again")
+            click.echo(line.format(name=name, problem=problem))
         else:
-            click.echo(f"unidentified file {name}: {state}: {problem}")
+            line = _("unidentified file {name}: {state}: {problem}")
+            click.echo(line.format(name=name, state=state(status_key), problem=problem))
     done = sum(1 for r in rows if r.state != MISSING)
-    click.echo(f"{done}/{len(rows)} members returned a form.")
+    click.echo(_("{done}/{total} members returned a form.").format(done=done, total=len(rows)))
 
 
 @main.command()
@@ -328,8 +441,9 @@ def status(directory: Path, as_json: bool) -> None:
 def accept(directory: Path, member: str, indicators: tuple[str, ...], author: str) -> None:
     """Accept the numbers emuxl read from MEMBER's numbers typed as text (1.234,5), explicitly."""
     for a in accept_numbers(load_campaign(directory), member, indicators, author):
-        click.echo(f"{a.indicator} {a.field} ({a.cell}): «{a.raw}» accepted as {a.number:g}")
-    click.echo("Run 'emuxl rank' to use them.")
+        line = _("{indicator} {field} ({cell}): «{raw}» accepted as {number:g}")
+        click.echo(line.format(indicator=a.indicator, field=a.field, cell=a.cell, raw=a.raw, number=a.number))
+    click.echo(_("Run 'emuxl rank' to use them."))
 
 
 @main.command()
@@ -342,9 +456,18 @@ def choose(directory: Path, member: str, file: str, author: str) -> None:
     """Make FILE the file that counts for MEMBER (its name as received, its path, or the start of its hash)."""
     campaign = load_campaign(directory)
     done = choose_file(campaign, member, file, author)
+    line = _(
+        "{member}: {file} (received {received}, saved {saved}) now counts, chosen by {author}, until a newer file"
+        " is received. Run 'emuxl rank' to use it."
+    )
     click.echo(
-        f"{campaign.member(member).name}: {done.name} (received {done.received_at}, saved {done.saved_at}) now counts,"
-        f" chosen by {done.author}, until a newer file is received. Run 'emuxl rank' to use it."
+        line.format(
+            member=campaign.member(member).name,
+            file=done.name,
+            received=done.received_at,
+            saved=done.saved_at,
+            author=done.author,
+        )
     )
 
 
@@ -363,14 +486,14 @@ def rank_command(
 ) -> None:
     """Score, rank and propose awards; write out/ranking.xlsx (never over values typed into it)."""
     if take_edits and discard_edits:
-        raise click.UsageError("give --take-edits or --discard-edits, not both")
+        raise BadRequest(_("give --take-edits or --discard-edits, not both"))
     if take_edits and not (author and reason):
-        raise click.UsageError("--take-edits needs --by NAME and --reason TEXT (each becomes an adjustment)")
+        raise BadRequest(_("--take-edits needs --by NAME and --reason TEXT (each becomes an adjustment)"))
     campaign = load_campaign(directory)
     if take_edits:
         taken, result = rank_taking_edits(campaign, author or "", reason or "")
         for line in taken:
-            click.echo(f"Adjustment from ranking.xlsx: {line}", err=True)
+            click.echo(_("Adjustment from ranking.xlsx: {edit}").format(edit=line), err=True)
     else:
         result = write_ranking(campaign, overwrite_edits=discard_edits)
     data = results.as_data(result)
@@ -379,12 +502,13 @@ def rank_command(
         return
     yearly = data["year_on_year"]
     last = f"{yearly['previous_year']:>9}" if yearly else ""
-    click.echo(f"{'rank':>4}  {'member':<20} {'total':>10}{last}  award / notes")
+    rank, member, total = _("rank"), _("member"), _("total")
+    click.echo(f"{rank:>4}  {member:<20} {total:>10}{last}  " + _("award / notes"))
     for m in data["members"]:
-        note = m["award_name"] or ("vote" if m["vote"] else "")
-        note += " (decided)" if m["decided"] else ""
+        note = m["award_name"] or (_("vote") if m["vote"] else "")
+        note += _(" (decided)") if m["decided"] else ""
         if m["pending"]:
-            note = "vote pending: " + " or ".join(m["pending"])
+            note = _("vote pending: {choices}").format(choices=_(" or ").join(m["pending"]))
         extra = "; ".join(
             x for x in (m["tie_break"], *m["not_eligible_because"], *m["not_eligible_for_flag_because"]) if x
         )
@@ -393,32 +517,39 @@ def rank_command(
             was = m["previous"]["rank"]
             before = f"{was if was is not None else '-':>9}"
         click.echo(
-            f"{m['rank']:>4}  {m['name']:<20} {m['shown']:>10.2f}{before}  {note}{'  ' + extra if extra else ''}"
+            f"{m['rank']:>4}  {m['name']:<20} {decimals(m['shown']):>10}{before}  {note}{'  ' + extra if extra else ''}"
         )
     names = {m.code: m.name for m in campaign.members}
-    decided = " (as decided)" if data["rotation_decided"] else ""
-    click.echo(
-        f"Next chair: {names[data['next_chair']]}; deputies: {', '.join(names[d] for d in data['next_deputies'])}"
-        + decided
-    )
+    chair = names[data["next_chair"]]
+    deputies = ", ".join(names[d] for d in data["next_deputies"])
+    if data["rotation_decided"]:
+        click.echo(_("Next chair: {chair}; deputies: {deputies} (as decided)").format(chair=chair, deputies=deputies))
+    else:
+        click.echo(_("Next chair: {chair}; deputies: {deputies}").format(chair=chair, deputies=deputies))
     for vote in data["votes"]:
-        click.echo(f"Vote: {vote['sentence']}")
+        click.echo(_("Vote: {sentence}").format(sentence=vote["sentence"]))
     for departure in data["departures"]:
-        click.echo(f"Decided: {departure['sentence']}")
+        click.echo(_("Decided: {sentence}").format(sentence=departure["sentence"]))
     for note in data["notes"]:
-        click.echo(f"Note: {note}")
+        click.echo(_("Note: {message}").format(message=note))
     if yearly and yearly["across_merger"]:
-        click.echo(f"Year on year: members changed since {yearly['previous_year']}; ranks compared across a merger")
+        merged = _("Year on year: members changed since {year}; ranks compared across a merger")
+        click.echo(merged.format(year=yearly["previous_year"]))
     for bound in data["robustness"]["boundaries"]:
         flip = bound["flip"]
-        how = (
-            f"; smallest flip: {flip['indicator']} of {names[flip['member']]} by {flip['change']:+.2f}" if flip else ""
+        margin = _("Margin at {boundary}: {margin}").format(
+            boundary=boundary_name(bound["kind"]), margin=decimals(bound["margin"])
         )
-        click.echo(f"Margin at {bound['kind']}: {bound['margin']:.2f}{how}")
+        if flip:
+            margin += _("; smallest flip: {indicator} of {member} by {change}").format(
+                indicator=flip["indicator"], member=names[flip["member"]], change=decimals(flip["change"], sign=True)
+            )
+        click.echo(margin)
     unsafe = [names[c] for c, i in data["robustness"]["intervals"].items() if i["flagged"]]
     if unsafe:
-        click.echo(f"Rank interval crosses an award boundary: {', '.join(unsafe)} (see «Độ tin cậy»)")
-    click.echo(f"Wrote {ranking_path(campaign)}")
+        crossing = _("Rank interval crosses an award boundary: {members} (see «Độ tin cậy»)")
+        click.echo(crossing.format(members=", ".join(unsafe)))
+    click.echo(_("Wrote {file}").format(file=ranking_path(campaign)))
 
 
 @main.command()
@@ -436,10 +567,14 @@ def adjust(
     """Correct MEMBER's score on INDICATOR to POINTS, with a reason (rà soát); values stay as sent."""
     campaign = load_campaign(directory)
     if clear == (points is not None):
-        raise click.UsageError("give POINTS, or --clear to withdraw the correction in force")
+        raise BadRequest(_("give POINTS, or --clear to withdraw the correction in force"))
     adjust_score(campaign, member, indicator, points, reason, author)
-    done = "withdrawn" if clear else f"set to {points:g}"
-    click.echo(f"Correction of {campaign.member(member).name} on {indicator} {done}. Run 'emuxl rank' to apply it.")
+    name = campaign.member(member).name
+    if clear:
+        done = _("Correction of {member} on {indicator} withdrawn. Run 'emuxl rank' to apply it.")
+    else:
+        done = _("Correction of {member} on {indicator} set to {points:g}. Run 'emuxl rank' to apply it.")
+    click.echo(done.format(member=name, indicator=indicator, points=points))
 
 
 @main.command()
@@ -469,19 +604,20 @@ def report(directory: Path, template: Path | None, out: Path | None, pdf: bool, 
         context = reporting.build_context(result)
         problems = [p for t in templates for p in reporting.lint_template(t, context)]
         for problem in problems:
-            click.echo(f"Error: {problem}", err=True)
+            click.echo(_("Error: {message}").format(message=problem), err=True)
         blanks = context["blanks"]
         for blank in blanks:  # not problems: dotted lines to fill in by hand, or keys to set in campaign.yaml
-            click.echo(f"Blank: {blank['key']}: {blank['what']}")
-        click.echo(
-            f"{len(templates)} template(s) checked, {len(problems)} problem(s), "
-            f"{len(blanks)} blank(s) left as dotted lines."
-        )
+            click.echo(_("Blank: {key}: {what}").format(key=blank["key"], what=blank["what"]))
+        checked = _("{templates} template(s) checked, {problems} problem(s), {blanks} blank(s) left as dotted lines.")
+        click.echo(checked.format(templates=len(templates), problems=len(problems), blanks=len(blanks)))
         if problems:
             sys.exit(1)
         return
     for done in reporting.render_reports(result, templates, out, pdf):
-        click.echo(f"Wrote {done.docx}" + (f" and {done.pdf.name}" if done.pdf else ""))
+        if done.pdf:
+            click.echo(_("Wrote {file} and {pdf}").format(file=done.docx, pdf=done.pdf.name))
+        else:
+            click.echo(_("Wrote {file}").format(file=done.docx))
 
 
 @main.command()
@@ -497,7 +633,7 @@ def report(directory: Path, template: Path | None, out: Path | None, pdf: bool, 
 def demo(ctx: click.Context, directory: Path, sample: str) -> None:
     """The whole cycle on a bundled sample, with generated returns (a few deliberately wrong)."""
     if directory.exists() and any(directory.iterdir()):
-        raise click.UsageError(f"{directory} is not empty; the demo needs a new folder.")
+        raise BadRequest(_("{folder} is not empty; the demo needs a new folder.").format(folder=directory))
     ctx.invoke(init, directory=directory, sample=sample, fmt=None, force=False)
     run_cycle(ctx, directory)
 
@@ -520,9 +656,14 @@ def trial(ctx: click.Context, directory: Path, scratch: Path | None) -> None:
     forms and out/ are never read or written.
     """
     folder = prepare_trial(directory, scratch)
-    click.echo(f"Trial run of {directory} in {folder} (generated values, not the members' figures).")
+    click.echo(
+        _("Trial run of {campaign} in {folder} (generated values, not the members' figures).").format(
+            campaign=directory, folder=folder
+        )
+    )
     run_cycle(ctx, folder)
-    click.echo(f"Trial done: look at {folder / 'forms'}, {folder / 'out'}. Nothing in {directory} was changed.")
+    done = _("Trial done: look at {forms}, {out}. Nothing in {campaign} was changed.")
+    click.echo(done.format(forms=folder / "forms", out=folder / "out", campaign=directory))
 
 
 def run_cycle(ctx: click.Context, directory: Path) -> None:
@@ -530,7 +671,8 @@ def run_cycle(ctx: click.Context, directory: Path) -> None:
     ctx.invoke(check, directory=directory, store=False)
     ctx.invoke(forms, directory=directory, members=(), jobs=None)
     paths = write_demo_returns(load_campaign(directory))
-    click.echo(f"Generated {len(paths)} returned files in {directory / 'inbox'} (a few deliberately wrong).")
+    made = _("Generated {n} returned files in {folder} (a few deliberately wrong).")
+    click.echo(made.format(n=len(paths), folder=directory / "inbox"))
     try:
         ctx.invoke(collect, directory=directory, paths=(), jobs=None, timeout=DEFAULT_TIMEOUT, recheck=False)
     except SystemExit as e:
@@ -556,16 +698,19 @@ def next_year(old: Path, new: Path) -> None:
     done = start_next_year(old, new)
     for note in done.notes:
         click.echo(f"- {note}")
-    click.echo(f"Pre-filled {done.carried} previous-year values from {done.old.year} for the forms of {done.new.year}.")
+    filled = _("Pre-filled {n} previous-year values from {old} for the forms of {new}.")
+    click.echo(filled.format(n=done.carried, old=done.old.year, new=done.new.year))
     if done.gaps:
-        click.echo(f"Could not carry over {len(done.gaps)} value(s); left blank on the forms, each with its reason:")
+        gaps = _("Could not carry over {n} value(s); left blank on the forms, each with its reason:")
+        click.echo(gaps.format(n=len(done.gaps)))
         for reason, lines in group_gaps(done.gaps).items():
             click.echo(f"  {reason}:")
             for line in lines[:MAX_GAP_LINES]:
                 click.echo(f"    {line}")
             if len(lines) > MAX_GAP_LINES:
-                click.echo(f"    … and {len(lines) - MAX_GAP_LINES} more members")
-    click.echo(f"Next: check {done.new.folder / 'campaign.yaml'}, then 'emuxl forms {new}'.")
+                click.echo(_("    … and {n} more members").format(n=len(lines) - MAX_GAP_LINES))
+    nxt = _("Next: check {file}, then 'emuxl forms {folder}'.")
+    click.echo(nxt.format(file=done.new.folder / "campaign.yaml", folder=new))
 
 
 MAX_GAP_LINES = 8
@@ -587,28 +732,31 @@ def group_gaps(gaps: list[Gap]) -> dict[str, list[str]]:
 def summary(campaign: Campaign) -> str:
     """A short text summary of a valid campaign."""
     names = {m.code: m.name for m in campaign.members}
+    members = ", ".join(f"{m.code} {m.name}" for m in campaign.members)
+    deputies = ", ".join(names[d] for d in campaign.deputies) or _("none")
+    catalogue = campaign.catalogue
     lines = [
-        f"{campaign.cluster}, năm {campaign.year}" + (" (illustrative sample)" if campaign.illustrative else ""),
-        f"Members ({len(campaign.members)}): " + ", ".join(f"{m.code} {m.name}" for m in campaign.members),
-        f"Chair: {names[campaign.chair]}; deputies: " + (", ".join(names[d] for d in campaign.deputies) or "none"),
-        f"Catalogue: {len(campaign.catalogue.indicators)} indicators, scale {campaign.catalogue.scale:g}",
+        f"{campaign.cluster}, năm {campaign.year}" + (_(" (illustrative sample)") if campaign.illustrative else ""),
+        _("Members ({n}): {members}").format(n=len(campaign.members), members=members),
+        _("Chair: {chair}; deputies: {deputies}").format(chair=names[campaign.chair], deputies=deputies),
+        _("Catalogue: {n} indicators, scale {scale:g}").format(n=len(catalogue.indicators), scale=catalogue.scale),
     ]
     for s in campaign.catalogue.sections:
         base = sum(i.points for i in s.indicators if i.spec.role == "base")
         extra = [i for i in s.indicators if i.spec.role != "base"]
-        text = f"  {s.code}. {s.title}: {len(s.indicators)} indicators"
-        text += f", {base:g} points" if base else ""
-        text += f", {len(extra)} bonus/penalty" if extra else ""
+        text = "  " + _("{code}. {title}: {n} indicators").format(code=s.code, title=s.title, n=len(s.indicators))
+        text += _(", {points:g} points").format(points=base) if base else ""
+        text += _(", {n} bonus/penalty").format(n=len(extra)) if extra else ""
         lines.append(text)
     decided = campaign.decisions
-    recorded = [f"{len(decided.votes)} vote(s)"] if decided.votes else []
-    recorded += ["final award lists"] if decided.awards else []
-    recorded += ["next chair"] if decided.next_chair else []
-    recorded += ["next deputies"] if decided.next_deputies is not None else []
+    recorded = [_("{n} vote(s)").format(n=len(decided.votes))] if decided.votes else []
+    recorded += [_("final award lists")] if decided.awards else []
+    recorded += [_("next chair")] if decided.next_chair else []
+    recorded += [_("next deputies")] if decided.next_deputies is not None else []
     if recorded:
-        lines.append("Decisions of the meeting: " + ", ".join(recorded))
+        lines.append(_("Decisions of the meeting: {decisions}").format(decisions=", ".join(recorded)))
     if campaign.previous:
-        lines.append(f"Previous year: {campaign.previous}")
+        lines.append(_("Previous year: {folder}").format(folder=campaign.previous))
     lines.append("OK")
     return "\n".join(lines)
 

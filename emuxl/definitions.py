@@ -25,6 +25,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import CampaignNotFound, DefinitionsError, Problem
+from .i18n import N_, _
 from .methods import METHODS, Input, Limits, Method, Params
 
 CODE_PATTERN = r"^[A-Z][A-Z0-9_]*$"
@@ -423,7 +424,7 @@ class _YamlSource:
         self.data: Any = None
         if path.suffix.lower() in (".xls", ".ods"):
             self.problems.append(
-                Problem(self.name, "", "only .xlsx workbooks are read; save it as «Excel Workbook (.xlsx)»")
+                Problem(self.name, "", _("only .xlsx workbooks are read; save it as «Excel Workbook (.xlsx)»"))
             )
             return
         text = self._read(path)
@@ -444,13 +445,15 @@ class _YamlSource:
             mark = getattr(e, "problem_mark", None)
             line = mark.line + 1 if mark else None
             what = getattr(e, "problem", None) or str(e)
-            self.problems.append(Problem(self.name, "", f"YAML syntax error: {what}", line))
+            self.problems.append(Problem(self.name, "", _("YAML syntax error: {error}").format(error=what), line))
             return
         except RecursionError:
-            self.problems.append(Problem(self.name, "", f"nested too deeply (more than {MAX_DEPTH} levels)"))
+            message = _("nested too deeply (more than {levels} levels)").format(levels=MAX_DEPTH)
+            self.problems.append(Problem(self.name, "", message))
             return
         except (ValueError, OverflowError, TypeError) as e:  # a date or number the YAML reader cannot make
-            self.problems.append(Problem(self.name, "", f"a value cannot be read ({e}); write it plainly"))
+            message = _("a value cannot be read ({error}); write it plainly").format(error=e)
+            self.problems.append(Problem(self.name, "", message))
             return
         if node is not None:
             self._index(node, ())
@@ -460,31 +463,34 @@ class _YamlSource:
         try:
             info = path.stat()
             if stat.S_ISDIR(info.st_mode):
-                self.problems.append(Problem(self.name, "", f"{path} is a folder, not a file; give the YAML file"))
+                message = _("{path} is a folder, not a file; give the YAML file").format(path=path)
+                self.problems.append(Problem(self.name, "", message))
                 return None
             if not stat.S_ISREG(info.st_mode):
-                self.problems.append(Problem(self.name, "", f"{path} is not a regular file; give the YAML file"))
+                message = _("{path} is not a regular file; give the YAML file").format(path=path)
+                self.problems.append(Problem(self.name, "", message))
                 return None
             with path.open("rb") as f:
                 raw = f.read(MAX_YAML_BYTES + 1)
         except FileNotFoundError:
-            self.problems.append(Problem(self.name, "", "file not found; create it or fix the path"))
+            self.problems.append(Problem(self.name, "", _("file not found; create it or fix the path")))
             return None
         except OSError as e:
             reason = e.strerror or type(e).__name__
-            self.problems.append(Problem(self.name, "", f"cannot be read ({reason}); check the file's permissions"))
+            message = _("cannot be read ({reason}); check the file's permissions").format(reason=reason)
+            self.problems.append(Problem(self.name, "", message))
             return None
         if len(raw) > MAX_YAML_BYTES:
             size = os.path.getsize(path) // 1024 // 1024
             limit = MAX_YAML_BYTES >> 20
-            self.problems.append(
-                Problem(self.name, "", f"the file is {size} MB, more than a campaign needs ({limit} MB)")
-            )
+            message = _("the file is {size} MB, more than a campaign needs ({limit} MB)").format(size=size, limit=limit)
+            self.problems.append(Problem(self.name, "", message))
             return None
         try:
             return raw.decode("utf-8-sig")
         except UnicodeDecodeError as e:
-            self.problems.append(Problem(self.name, "", f"not UTF-8 text ({e.reason}); save it as UTF-8"))
+            message = _("not UTF-8 text ({reason}); save it as UTF-8").format(reason=e.reason)
+            self.problems.append(Problem(self.name, "", message))
             return None
 
     def _measure(self, root: yaml.Node) -> None:
@@ -508,22 +514,26 @@ class _YamlSource:
                         Problem(
                             self.name,
                             "",
-                            f"its aliases (*name) expand to more than {MAX_VALUES:,} values; write the values out"
-                            " instead of repeating them through aliases",
+                            _(
+                                "its aliases (*name) expand to more than {count:,} values; write the values out"
+                                " instead of repeating them through aliases"
+                            ).format(count=MAX_VALUES),
                             line,
                         )
                     )
                     return
                 if depth > MAX_DEPTH:
                     line = node.start_mark.line + 1
-                    self.problems.append(Problem(self.name, "", f"nested more than {MAX_DEPTH} levels deep", line))
+                    message = _("nested more than {levels} levels deep").format(levels=MAX_DEPTH)
+                    self.problems.append(Problem(self.name, "", message, line))
                     return
                 continue
             if key in sizes:
                 continue
             if key in open_nodes:
                 line = node.start_mark.line + 1
-                self.problems.append(Problem(self.name, "", "an alias (*name) refers to a value containing it", line))
+                message = _("an alias (*name) refers to a value containing it")
+                self.problems.append(Problem(self.name, "", message, line))
                 return
             open_nodes.add(key)
             stack.append((node, True))
@@ -536,7 +546,7 @@ class _YamlSource:
             for key, value in node.value:
                 label = key.value if isinstance(key, yaml.ScalarNode) else "?"
                 if label in seen:
-                    self.add(loc + (label,), f"key '{label}' appears twice; keep one", key)
+                    self.add(loc + (label,), _("key '{key}' appears twice; keep one").format(key=label), key)
                 seen.add(label)
                 self.lines[loc + (label,)] = key.start_mark.line + 1
                 self._index(value, loc + (label,))
@@ -554,7 +564,7 @@ class _YamlSource:
                 path += f" ({code})" if isinstance(code, str) else ""
             except (KeyError, IndexError, TypeError):
                 pass
-        self.problems.append(Problem(self.name, path, message, line))
+        self.problems.append(Problem(self.name, path, str(message), line))
 
     def order(self, problem: Problem) -> int:
         """Sort key of a problem: its line."""
@@ -587,16 +597,83 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     return []
 
 
-_KINDS = {
-    "string_type": "text",
-    "int_type": "a whole number",
-    "float_type": "a number",
-    "bool_type": "true or false",
-    "list_type": "a list",
-    "dict_type": "a mapping of keys",
-    "model_type": "a mapping of keys",
-    "date_type": "a date (YYYY-MM-DD)",
+class Said(str):
+    """A problem message that campaign.xlsx can say of a cell's label instead, where a YAML file shows the key
+    path before it: ``must be a number, not 'abc'`` becomes ``«Điểm» must be a number, not 'abc'``.
+
+    ``kind`` tells a reader that words it its own way what it says (``missing``: a required key is absent,
+    ``too_short``: a list has too few items); ``template`` (translated, with a ``{subject}`` field) and
+    ``fields`` say it of a subject, and ``got`` (the value, shown) follows as «(got …)».
+    """
+
+    kind: str
+    template: str
+    fields: dict[str, Any]
+    got: str | None
+
+    def __new__(cls, text: str, kind: str = "", template: str = "", got: str | None = None, **fields: Any) -> Said:
+        said = super().__new__(cls, text)
+        said.kind, said.template, said.fields, said.got = kind, template, fields, got
+        return said
+
+    def of(self, subject: str) -> str | None:
+        """The message said of a subject (a cell's label in «»), or None when it cannot be."""
+        if not self.template:
+            return None
+        return _got(self.template.format(subject=subject, **self.fields), self.got)
+
+
+def _got(message: str, shown: str | None) -> str:
+    """A message followed by the value it is about: «Input should be greater than 0 (got -5)»."""
+    return message if shown is None else _("{problem} (got {value})").format(problem=message, value=shown)
+
+
+_KINDS = {  # pydantic's type errors, in emuxl's words
+    "string_type": N_("must be text, not {value}"),
+    "int_type": N_("must be a whole number, not {value}"),
+    "float_type": N_("must be a number, not {value}"),
+    "bool_type": N_("must be true or false, not {value}"),
+    "list_type": N_("must be a list, not {value}"),
+    "dict_type": N_("must be a mapping of keys, not {value}"),
+    "model_type": N_("must be a mapping of keys, not {value}"),
+    "date_type": N_("must be a date (YYYY-MM-DD), not {value}"),
 }
+_QUOTED = N_("must be text in quotes, not {value}")  # a number where text goes: "80", not 80
+_BOUNDS = {  # pydantic's words for a bound; campaign.xlsx says them of the cell's label instead of «Input»
+    "greater_than": N_("{subject} should be greater than {gt}"),
+    "greater_than_equal": N_("{subject} should be greater than or equal to {ge}"),
+    "less_than": N_("{subject} should be less than {lt}"),
+    "less_than_equal": N_("{subject} should be less than or equal to {le}"),
+}
+_LENGTHS = {  # pydantic's words for a length: one, more than one (each its own message), the number that chooses
+    "too_short": (
+        N_("List should have at least {min_length} item after validation, not {actual_length}"),
+        N_("List should have at least {min_length} items after validation, not {actual_length}"),
+        "min_length",
+    ),
+    "too_long": (
+        N_("List should have at most {max_length} item after validation, not {actual_length}"),
+        N_("List should have at most {max_length} items after validation, not {actual_length}"),
+        "max_length",
+    ),
+    "string_too_short": (
+        N_("String should have at least {min_length} character"),
+        N_("String should have at least {min_length} characters"),
+        "min_length",
+    ),
+}
+
+
+def _context(err: Any) -> dict[str, Any]:
+    """The figures of a pydantic error, as its message shows them (0.0 as 0)."""
+    ctx = err.get("ctx") or {}
+    return {k: int(v) if isinstance(v, float) and v.is_integer() else v for k, v in ctx.items()}
+
+
+def _either(expected: str) -> str:
+    """pydantic's allowed values (``'sum', 'mean' or 'none'``) with «or» in the chosen language."""
+    values, sep, last = expected.rpartition(" or ")
+    return _("{values} or {last}").format(values=values, last=last) if sep else expected
 
 
 def _message(err: Any, allowed: list[str]) -> str:
@@ -604,24 +681,43 @@ def _message(err: Any, allowed: list[str]) -> str:
     if kind == "extra_forbidden":
         key = err["loc"][-1]
         near = difflib.get_close_matches(str(key), allowed, n=1)
-        hint = f"did you mean '{near[0]}'?" if near else "allowed: " + ", ".join(allowed)
-        return f"unknown key '{key}'; {hint}"
+        if near:
+            return _("unknown key '{key}'; did you mean '{near}'?").format(key=key, near=near[0])
+        return _("unknown key '{key}'; allowed: {allowed}").format(key=key, allowed=", ".join(allowed))
     if kind == "missing":
-        return f"missing required key '{err['loc'][-1]}'"
+        return Said(_("missing required key '{key}'").format(key=err["loc"][-1]), "missing")
     if kind in _KINDS:
-        extra = " in quotes" if kind == "string_type" and isinstance(value, int | float) else ""
-        return f"must be {_KINDS[kind]}{extra}, not {value!r}"
+        quoted = kind == "string_type" and isinstance(value, int | float)
+        message = _(_QUOTED if quoted else _KINDS[kind])
+        return Said(message.format(value=repr(value)), template="{subject} " + message, value=repr(value))
     if kind == "string_pattern_mismatch" and ("members" in err["loc"] or "predecessors" in err["loc"]):
-        return (
-            f"member code {value!r} must be the official administrative code, digits only (80, 01, 00004):"
+        return _(
+            "member code {code} must be the official administrative code, digits only (80, 01, 00004):"
             " it names the member's files and the cells of every peer form"
-        )
+        ).format(code=repr(value))
+    if kind == "string_pattern_mismatch" and err["loc"][-1] in ("time", "end_time"):
+        return _("time {value} must be hours and minutes, like 08:00 or 14:30").format(value=repr(value))
     if kind == "string_pattern_mismatch":
-        return f"code {value!r} must be capital letters, digits and _ , starting with a letter (A03)"
+        return _("code {code} must be capital letters, digits and _ , starting with a letter (A03)").format(
+            code=repr(value)
+        )
+    ctx = _context(err)
+    if kind == "literal_error" and err["msg"] == f"Input should be {ctx.get('expected')}":
+        return _("{value} is not allowed; use {choices}").format(value=repr(value), choices=_either(ctx["expected"]))
     if kind == "literal_error":
         return f"{value!r} is not allowed; {err['msg'].replace('Input should be', 'use')}"
-    msg = err["msg"].removeprefix("Value error, ")
-    return f"{msg} (got {value!r})" if not isinstance(value, dict | list) else msg
+    got = repr(value) if not isinstance(value, dict | list) else None
+    bound = _BOUNDS.get(kind, "")
+    if bound and bound.format(subject="Input", **ctx) == err["msg"]:  # translated only when worded as we know
+        template = _(bound)
+        return Said(_got(template.format(subject=_("Input"), **ctx), got), template=template, got=got, **ctx)
+    said_kind = "too_short" if kind == "too_short" else ""
+    if kind in _LENGTHS and ctx.get("field_type", "List") == "List":
+        singular, plural, count = _LENGTHS[kind]
+        message = singular if ctx.get(count) == 1 else plural
+        if message.format(**ctx) == err["msg"]:
+            return Said(_got(_(message).format(**ctx), got), said_kind)
+    return Said(_got(err["msg"].removeprefix("Value error, "), got), said_kind)
 
 
 def _fields(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
@@ -658,9 +754,15 @@ def _check_text(src: _Source, data: Any, loc: tuple[Any, ...] = ()) -> None:
             _check_text(src, v, loc + (i,))
     elif isinstance(data, str):
         if unicodedata.normalize("NFC", data) != data:
-            src.add(loc, f"{data!r} has decomposed diacritics (not NFC, e.g. pasted from a PDF); retype it")
+            src.add(
+                loc,
+                _("{text} has decomposed diacritics (not NFC, e.g. pasted from a PDF); retype it").format(
+                    text=repr(data)
+                ),
+            )
         if data != data.strip() or "  " in data or any(c in data for c in "\t\r\n\u00a0\u200b"):
-            src.add(loc, f"{data!r} has stray whitespace; remove leading, trailing or doubled spaces")
+            message = _("{text} has stray whitespace; remove leading, trailing or doubled spaces")
+            src.add(loc, message.format(text=repr(data)))
 
 
 LARGEST = 1e15  # no count, points or amount in a campaign comes near; beyond it a number is a slip or an attack
@@ -686,13 +788,33 @@ def _check_numbers(src: _Source, data: Any, loc: tuple[Any, ...] = ()) -> None:
         for i, v in enumerate(data):
             _check_numbers(src, v, loc + (i,))
     elif isinstance(data, int | float) and not isinstance(data, bool) and _number(data) is None:
-        shown = repr(data) if len(repr(data)) < 30 else f"a number of {len(str(data))} digits"
-        src.add(loc, f"{shown} is not a usable number: write a finite number below {LARGEST:.0e}")
+        if len(repr(data)) < 30:
+            message = _("{value} is not a usable number: write a finite number below {largest:.0e}")
+        else:
+            message = _("a number of {digits} digits is not a usable number: write a finite number below {largest:.0e}")
+        src.add(loc, message.format(value=repr(data), digits=len(str(data)), largest=LARGEST))
 
 
 def _items(data: Any, key: str) -> list[tuple[int, dict[str, Any]]]:
     value = data.get(key) if isinstance(data, dict) else None
     return [(i, x) for i, x in enumerate(value) if isinstance(x, dict)] if isinstance(value, list) else []
+
+
+def _unknown_method(name: str) -> str:
+    """The problem of an unknown scoring method, with the method it most likely means (by key or by title)."""
+    known = ", ".join(METHODS)
+    near = difflib.get_close_matches(name, list(METHODS), n=1)
+    if near:
+        message = _("unknown scoring method '{method}'; did you mean '{near}'? use one of: {methods}")
+        return message.format(method=name, near=near[0], methods=known)
+    titles = {m.title.casefold(): m.name for m in METHODS.values()}  # «kế hoạch» means plan
+    said = difflib.get_close_matches(name.casefold(), list(titles), n=1, cutoff=0.5)
+    said = said or [t for t in titles if name.casefold() in t][:1]
+    if said:
+        meant = METHODS[titles[said[0]]]
+        message = _("unknown scoring method '{method}'; did you mean '{near}' ({title})? use one of: {methods}")
+        return message.format(method=name, near=meant.name, title=meant.title, methods=known)
+    return _("unknown scoring method '{method}'; use one of: {methods}").format(method=name, methods=known)
 
 
 def _check_catalogue(src: _Source, data: Any) -> None:
@@ -705,22 +827,13 @@ def _check_catalogue(src: _Source, data: Any) -> None:
             if isinstance(code, str):
                 if code in codes:
                     first = _dotted(codes[code])
-                    src.add(loc + ("code",), f"duplicate code '{code}' (also at {first}); codes must be unique")
+                    message = _("duplicate code '{code}' (also at {first}); codes must be unique")
+                    src.add(loc + ("code",), message.format(code=code, first=first))
                 codes.setdefault(code, loc)
             name = ind.get("method")
             method = METHODS.get(name) if isinstance(name, str) else None
             if method is None and isinstance(name, str):
-                near = difflib.get_close_matches(name, list(METHODS), n=1)
-                hint = f"did you mean '{near[0]}'? " if near else ""
-                titles = {m.title.casefold(): m.name for m in METHODS.values()}  # «kế hoạch» means plan
-                said = difflib.get_close_matches(name.casefold(), list(titles), n=1, cutoff=0.5)
-                said = said or [t for t in titles if name.casefold() in t][:1]
-                if not near and said:
-                    hint = f"did you mean '{titles[said[0]]}' ({METHODS[titles[said[0]]].title})? "
-                src.add(
-                    loc + ("method",),
-                    f"unknown scoring method '{ind['method']}'; {hint}use one of: {', '.join(METHODS)}",
-                )
+                src.add(loc + ("method",), _unknown_method(name))
             params = ind.get("params", {})
             settings = (
                 _validate(src, method.params, params, loc + ("params",))
@@ -740,13 +853,18 @@ def _check_catalogue(src: _Source, data: Any) -> None:
     scale = _number(data.get("scale", 1000) if isinstance(data, dict) else 1000)
     if scale is not None and codes and abs(total - scale) > 1e-9:
         diff = total - scale
-        note = f" ({uncounted} indicator(s) with invalid points not counted)" if uncounted else ""
-        word = "over" if diff > 0 else "short"
-        src.add(
-            ("scale",),
-            f"base indicators add up to {total:g} points, {abs(diff):g} {word} the scale of {scale:g}{note};"
-            " bonus and penalty indicators are not counted",
-        )
+        note = _(" ({count} indicator(s) with invalid points not counted)").format(count=uncounted) if uncounted else ""
+        if diff > 0:
+            message = _(
+                "base indicators add up to {total:g} points, {diff:g} over the scale of {scale:g}{note};"
+                " bonus and penalty indicators are not counted"
+            )
+        else:
+            message = _(
+                "base indicators add up to {total:g} points, {diff:g} short the scale of {scale:g}{note};"
+                " bonus and penalty indicators are not counted"
+            )
+        src.add(("scale",), message.format(total=total, diff=abs(diff), scale=scale, note=note))
 
 
 def _check_campaign(src: _Source, data: Any) -> None:
@@ -758,38 +876,50 @@ def _check_campaign(src: _Source, data: Any) -> None:
         code = member.get("code")
         if isinstance(code, str):
             if code in codes:
-                src.add(("members", i, "code"), f"duplicate member code '{code}' (also members[{codes[code]}])")
+                message = _("duplicate member code '{code}' (also members[{first}])")
+                src.add(("members", i, "code"), message.format(code=code, first=codes[code]))
             elif code.isdigit() and len(code) <= 10 and int(code) in numbers:  # a form's 7 would find 7 and 07
                 first = numbers[int(code)]
-                src.add(("members", i, "code"), f"member code '{code}' is the same number as members[{first}]")
+                message = _("member code '{code}' is the same number as members[{first}]")
+                src.add(("members", i, "code"), message.format(code=code, first=first))
             codes.setdefault(code, i)
             if code.isdigit() and len(code) <= 10:
                 numbers.setdefault(int(code), i)
     known = ", ".join(codes)
     chair = data.get("chair")
     if isinstance(chair, str) and codes and chair not in codes:
-        src.add(("chair",), f"chair '{chair}' is not a member; use one of: {known}")
+        src.add(("chair",), _("chair '{code}' is not a member; use one of: {known}").format(code=chair, known=known))
     deputies = data.get("deputies", [])
     for i, d in enumerate(deputies if isinstance(deputies, list) else []):
         if isinstance(d, str) and codes and d not in codes:
-            src.add(("deputies", i), f"deputy '{d}' is not a member; use one of: {known}")
+            src.add(
+                ("deputies", i), _("deputy '{code}' is not a member; use one of: {known}").format(code=d, known=known)
+            )
         elif d == chair:
-            src.add(("deputies", i), f"'{d}' is the chair; the chair cannot also be a deputy")
+            src.add(("deputies", i), _("'{code}' is the chair; the chair cannot also be a deputy").format(code=d))
     rules: dict[str, Any] = data["ranking"] if isinstance(data.get("ranking"), dict) else {}
     for i, key in enumerate(rules.get("tie_break", []) if isinstance(rules.get("tie_break"), list) else []):
         if key not in ("above_plan", "peer") and not (isinstance(key, str) and key.startswith("section:")):
-            src.add(("ranking", "tie_break", i), f"unknown tie-break {key!r}; use section:<CODE>, above_plan or peer")
+            message = _("unknown tie-break {key}; use section:<CODE>, above_plan or peer").format(key=repr(key))
+            src.add(("ranking", "tie_break", i), message)
     if isinstance(rules.get("next_chair"), str) and codes and rules["next_chair"] not in codes:
-        src.add(("ranking", "next_chair"), f"next chair '{rules['next_chair']}' is not a member")
+        src.add(("ranking", "next_chair"), _("next chair '{code}' is not a member").format(code=rules["next_chair"]))
     awards: dict[str, Any] = data["awards"] if isinstance(data.get("awards"), dict) else {}
     quota = sum(v for v in awards.values() if isinstance(v, int) and not isinstance(v, bool))
     if codes and quota > len(codes):
-        src.add(("awards",), f"{quota} awards for {len(codes)} members; lower the quotas")
+        message = _("{quota} awards for {members} members; lower the quotas")
+        src.add(("awards",), message.format(quota=quota, members=len(codes)))
     _check_decisions(src, data, codes)
 
 
-def _check_codes(src: _Source, loc: tuple[Any, ...], value: Any, codes: Mapping[str, int], what: str) -> list[str]:
-    """The member codes of a list in campaign.yaml, with a problem for each unknown or repeated one."""
+_UNKNOWN_MEMBER = N_("member '{code}' is not a member; use one of: {known}")
+_UNKNOWN_VOTED = N_("voted member '{code}' is not a member; use one of: {known}")
+_UNKNOWN_DEPUTY = N_("deputy '{code}' is not a member; use one of: {known}")
+
+
+def _check_codes(src: _Source, loc: tuple[Any, ...], value: Any, codes: Mapping[str, int], unknown: str) -> list[str]:
+    """The member codes of a list in campaign.yaml, with a problem for each unknown (``unknown``: its message,
+    with fields code and known) or repeated one."""
     if not isinstance(value, list):
         return []
     known = ", ".join(codes)
@@ -798,9 +928,9 @@ def _check_codes(src: _Source, loc: tuple[Any, ...], value: Any, codes: Mapping[
         if not isinstance(code, str):
             continue
         if codes and code not in codes:
-            src.add(loc + (j,), f"{what} '{code}' is not a member; use one of: {known}")
+            src.add(loc + (j,), _(unknown).format(code=code, known=known))
         elif code in seen:
-            src.add(loc + (j,), f"'{code}' is listed twice; list each member once")
+            src.add(loc + (j,), _("'{code}' is listed twice; list each member once").format(code=code))
         seen.append(code)
     return seen
 
@@ -810,35 +940,43 @@ def _check_decisions(src: _Source, data: dict[str, Any], codes: Mapping[str, int
     voted: dict[str, int] = {}
     for i, vote in _items(decisions, "votes"):
         loc = ("decisions", "votes", i)
-        members = _check_codes(src, loc + ("members",), vote.get("members"), codes, "voted member")
-        order = _check_codes(src, loc + ("order",), vote.get("order"), codes, "member")
+        members = _check_codes(src, loc + ("members",), vote.get("members"), codes, _UNKNOWN_VOTED)
+        order = _check_codes(src, loc + ("order",), vote.get("order"), codes, _UNKNOWN_MEMBER)
         for code in members:
             if code in voted:
-                src.add(loc + ("members",), f"'{code}' is also in decisions.votes[{voted[code]}]; merge the two votes")
+                message = _("'{code}' is also in decisions.votes[{vote}]; merge the two votes")
+                src.add(loc + ("members",), message.format(code=code, vote=voted[code]))
             voted.setdefault(code, i)
         if members and isinstance(vote.get("order"), list) and sorted(order) != sorted(members):
             src.add(
                 loc + ("order",),
-                f"order must list exactly the members of the vote ({', '.join(members)}), each once, best first",
+                _("order must list exactly the members of the vote ({members}), each once, best first").format(
+                    members=", ".join(members)
+                ),
             )
     awards: dict[str, Any] = decisions["awards"] if isinstance(decisions.get("awards"), dict) else {}
-    flag = _check_codes(src, ("decisions", "awards", "flag"), awards.get("flag"), codes, "member")
-    merit = _check_codes(src, ("decisions", "awards", "merit"), awards.get("merit"), codes, "member")
+    flag = _check_codes(src, ("decisions", "awards", "flag"), awards.get("flag"), codes, _UNKNOWN_MEMBER)
+    merit = _check_codes(src, ("decisions", "awards", "merit"), awards.get("merit"), codes, _UNKNOWN_MEMBER)
     for code in sorted(set(flag) & set(merit)):
-        src.add(("decisions", "awards", "merit"), f"'{code}' is in both flag and merit; a member gets one award")
+        message = _("'{code}' is in both flag and merit; a member gets one award").format(code=code)
+        src.add(("decisions", "awards", "merit"), message)
     chair = decisions.get("next_chair")
     if isinstance(chair, str) and codes and chair not in codes:
-        src.add(("decisions", "next_chair"), f"next chair '{chair}' is not a member; use one of: {', '.join(codes)}")
-    deputies = _check_codes(src, ("decisions", "next_deputies"), decisions.get("next_deputies"), codes, "deputy")
+        message = _("next chair '{code}' is not a member; use one of: {known}")
+        src.add(("decisions", "next_chair"), message.format(code=chair, known=", ".join(codes)))
+    deputies = _check_codes(src, ("decisions", "next_deputies"), decisions.get("next_deputies"), codes, _UNKNOWN_DEPUTY)
     if isinstance(chair, str) and chair in deputies:
-        src.add(("decisions", "next_deputies"), f"'{chair}' is the next chair; the chair cannot also be a deputy")
+        message = _("'{code}' is the next chair; the chair cannot also be a deputy").format(code=chair)
+        src.add(("decisions", "next_deputies"), message)
     rules: dict[str, Any] = data["ranking"] if isinstance(data.get("ranking"), dict) else {}
     agreed = rules.get("next_chair")
     if isinstance(chair, str) and isinstance(agreed, str) and agreed != chair:
         src.add(
             ("decisions", "next_chair"),
-            f"ranking.next_chair says '{agreed}' and decisions.next_chair '{chair}'; remove ranking.next_chair"
-            " (the meeting's decision is kept in decisions)",
+            _(
+                "ranking.next_chair says '{agreed}' and decisions.next_chair '{chair}'; remove ranking.next_chair"
+                " (the meeting's decision is kept in decisions)"
+            ).format(agreed=agreed, chair=chair),
         )
 
 
@@ -853,23 +991,25 @@ def _check_report(src: _Source, campaign: Any, catalogue: Any) -> None:
         if isinstance(who.get("member"), str) and codes and who["member"] not in codes:
             src.add(
                 ("report", "meeting", "attendees", i, "member"),
-                f"'{who['member']}' is not a member; use one of: {', '.join(dict.fromkeys(str(c) for c in codes))}",
+                _("'{code}' is not a member; use one of: {known}").format(
+                    code=who["member"], known=", ".join(dict.fromkeys(str(c) for c in codes))
+                ),
             )
     sections = [s.get("code") for _, s in _items(catalogue, "sections")]
     chosen = report.get("emulation_section")
     if isinstance(chosen, str) and sections and chosen not in sections:
-        src.add(("report", "emulation_section"), f"no section '{chosen}' in the catalogue")
+        src.add(("report", "emulation_section"), _("no section '{code}' in the catalogue").format(code=chosen))
 
 
 def _check_tie_break_sections(src: _Source, campaign: Any, catalogue: Any) -> None:
-    sections = {s.get("code") for _, s in _items(catalogue, "sections")}
+    sections = {s.get("code") for _i, s in _items(catalogue, "sections") if isinstance(s.get("code"), str)}
     rules: dict[str, Any] = (
         campaign["ranking"] if isinstance(campaign, dict) and isinstance(campaign.get("ranking"), dict) else {}
     )
     chain = rules.get("tie_break", [])
     for i, key in enumerate(chain if isinstance(chain, list) else []):
         if isinstance(key, str) and key.startswith("section:") and sections and key[8:] not in sections:
-            src.add(("ranking", "tie_break", i), f"no section '{key[8:]}' in the catalogue")
+            src.add(("ranking", "tie_break", i), _("no section '{code}' in the catalogue").format(code=key[8:]))
 
 
 def read_sources(folder: Path) -> tuple[_Source, _Source]:
@@ -880,8 +1020,10 @@ def read_sources(folder: Path) -> tuple[_Source, _Source]:
         return read_book(folder / BOOK_FILE)
     if not (folder / CAMPAIGN_FILE).is_file():
         raise CampaignNotFound(
-            f"{folder}: no {BOOK_FILE} or {CAMPAIGN_FILE} here; run 'emuxl init {folder}' to start a blank"
-            " campaign workbook (or add --sample tay-nam-bo-2023 for a filled example)"
+            _(
+                "{folder}: no {book} or {yaml} here; run 'emuxl init {folder}' to start a blank"
+                " campaign workbook (or add --sample tay-nam-bo-2023 for a filled example)"
+            ).format(folder=folder, book=BOOK_FILE, yaml=CAMPAIGN_FILE)
         )
     camp = _YamlSource(folder / CAMPAIGN_FILE)
     name = camp.data.get("indicators", "indicators.yaml") if isinstance(camp.data, dict) else "indicators.yaml"
@@ -901,7 +1043,7 @@ def load_campaign(folder: Path | str = ".") -> Campaign:
     """
     folder = Path(folder)
     if (folder / CAMPAIGN_FILE).is_dir() and not (folder / BOOK_FILE).is_file():
-        problem = Problem(CAMPAIGN_FILE, "", "is a folder, not a file; move it away and put the campaign file back")
+        problem = Problem(CAMPAIGN_FILE, "", _("is a folder, not a file; move it away and put the campaign file back"))
         raise DefinitionsError([problem])
     camp, cat = read_sources(folder)
     meta = _validate(camp, CampaignFile, camp.data) if not camp.problems else None
@@ -929,9 +1071,11 @@ def _check_previous(src: _Source, data: Any, folder: Path) -> None:
         return
     there = (folder / previous).resolve()
     if there == folder.resolve():
-        src.add(("previous",), "previous names this campaign's own folder; give last year's folder")
+        src.add(("previous",), _("previous names this campaign's own folder; give last year's folder"))
     elif not (there / CAMPAIGN_FILE).is_file():
         src.add(
             ("previous",),
-            f"no {CAMPAIGN_FILE} in {there}; give last year's campaign folder, relative to this one (../tnb-2023)",
+            _("no {file} in {folder}; give last year's campaign folder, relative to this one (../tnb-2023)").format(
+                file=CAMPAIGN_FILE, folder=there
+            ),
         )

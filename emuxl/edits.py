@@ -23,6 +23,7 @@ from typing import Any
 
 from .definitions import Campaign
 from .errors import EmuxlError
+from .i18n import _
 from .methods import Value
 from .results import Results
 from .review import adjust_score
@@ -57,12 +58,13 @@ class UnsavedEdits(EmuxlError):
     def __init__(self, path: Path, edits: Sequence[Edit]):
         self.edits = list(edits)
         listed = "\n".join(f"  {e}" for e in self.edits[:20])
-        more = f"\n  … and {len(self.edits) - 20} more" if len(self.edits) > 20 else ""
-        super().__init__(
-            f"{path} has {len(self.edits)} value(s) typed in since emuxl wrote it:\n{listed}{more}\n"
+        more = "\n  " + _("… and {count} more").format(count=len(self.edits) - 20) if len(self.edits) > 20 else ""
+        head = _("{path} has {count} value(s) typed in since emuxl wrote it:").format(path=path, count=len(self.edits))
+        todo = _(
             "To keep them, run 'emuxl rank --take-edits --by NAME --reason TEXT' (each becomes an adjustment "
             "that shows in every output); to overwrite them, run 'emuxl rank --discard-edits'."
         )
+        super().__init__(f"{head}\n{listed}{more}\n{todo}")
 
 
 def _shown(value: Value) -> str:
@@ -174,7 +176,11 @@ def take_edits(campaign: Campaign, results: Results, edits: Sequence[Edit], auth
         if e.field == ADJUSTED:
             points = e.new if isinstance(e.new, float) else None
             if e.new not in (None, "") and points is None:
-                raise EmuxlError(f"{e.sheet}!{e.cell}: «{e.new}» is not a number of points; type a number or clear it")
+                raise EmuxlError(
+                    _("{cell}: «{value}» is not a number of points; type a number or clear it").format(
+                        cell=f"{e.sheet}!{e.cell}", value=e.new
+                    )
+                )
             adjust_score(campaign, e.member, e.indicator, points, f"{reason} ({where})", author)
             done.append(
                 f"{e.member} {e.indicator}: " + ("điều chỉnh bỏ" if points is None else f"{number(points)} điểm")

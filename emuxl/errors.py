@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .i18n import _
+
 
 class EmuxlError(Exception):
     """Base of every error emuxl raises on purpose."""
@@ -69,7 +71,7 @@ class DecisionsError(EmuxlError):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         lines = [str(p) for p in problems]
-        lines.append("Fix decisions in campaign.yaml and run the command again.")
+        lines.append(_("Fix decisions in campaign.yaml and run the command again."))
         super().__init__("\n".join(lines))
 
 

@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from .errors import DiskFull, FileInUse, FolderError
+from .i18n import _
 
 
 def lock_files(path: Path) -> list[Path]:
@@ -28,12 +29,16 @@ def write_atomic(path: Path, data: bytes) -> None:
     disk into ``DiskFull``; either way the previous file is left as it was.
     """
     if path.is_dir():
-        raise FolderError(f"{path} is a folder, but emuxl writes a file there: move or rename it and run again.")
+        raise FolderError(
+            _("{path} is a folder, but emuxl writes a file there: move or rename it and run again.").format(path=path)
+        )
     locks = lock_files(path)
     if locks:
         raise FileInUse(
-            f"{path} is open in Excel or LibreOffice (lock file {locks[0].name}); close it and run again."
-            f" If it is not open anywhere, delete the stale lock file {locks[0]}."
+            _(
+                "{path} is open in Excel or LibreOffice (lock file {lock_name}); close it and run again."
+                " If it is not open anywhere, delete the stale lock file {lock}."
+            ).format(path=path, lock_name=locks[0].name, lock=locks[0])
         )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -54,7 +59,11 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 def _write_error(e: OSError, path: Path) -> Exception:
     if disk_full(e):
-        return DiskFull(f"cannot write {path}: the disk is full ({e.strerror}); free some space and run again.")
+        return DiskFull(
+            _("cannot write {path}: the disk is full ({error}); free some space and run again.").format(
+                path=path, error=e.strerror
+            )
+        )
     message = folder_problem(e, path)
     return FolderError(message) if message else e
 
@@ -77,22 +86,28 @@ def folder_problem(e: OSError, target: Path | None = None) -> str | None:
     if e.errno in (errno.EACCES, errno.EPERM):
         folder = next((p for p in where.parents if p.is_dir()), where.parent)  # the nearest that exists
         if not os.access(folder, os.W_OK):
-            return (
-                f"cannot write {where}: the folder {folder} is read-only for you. Make it writable, or copy the"
+            return _(
+                "cannot write {path}: the folder {folder} is read-only for you. Make it writable, or copy the"
                 " campaign to a folder you can write to, and run again."
-            )
-        return (
-            f"cannot use {where}: permission denied. Make it writable for you (or close the program that holds"
+            ).format(path=where, folder=folder)
+        return _(
+            "cannot use {path}: permission denied. Make it writable for you (or close the program that holds"
             " it) and run again."
-        )
+        ).format(path=where)
     if e.errno == errno.EROFS:
-        return f"cannot write {where}: the disk is read-only. Copy the campaign to a writable folder and run again."
+        return _(
+            "cannot write {path}: the disk is read-only. Copy the campaign to a writable folder and run again."
+        ).format(path=where)
     if e.errno == errno.EISDIR:
-        return f"{where} is a folder, but emuxl needs a file there: move or rename it and run again."
+        return _("{path} is a folder, but emuxl needs a file there: move or rename it and run again.").format(
+            path=where
+        )
     if e.errno in (errno.ENOTDIR, errno.EEXIST):
         blocking = _blocking_file(where)
         if blocking is not None:
-            return f"{blocking} is a file, but emuxl needs a folder there: move or rename it and run again."
+            return _("{path} is a file, but emuxl needs a folder there: move or rename it and run again.").format(
+                path=blocking
+            )
     return None
 
 

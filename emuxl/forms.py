@@ -17,6 +17,7 @@ from . import __version__
 from .definitions import Campaign, Indicator, Member
 from .errors import EmuxlError
 from .files import write_atomic
+from .i18n import _
 from .layout import (
     COLUMNS,
     FIRST_ROW,
@@ -495,7 +496,11 @@ def form_tasks(campaign: Campaign, codes: Iterable[str] | None = None) -> list[t
     chosen = list(codes) if codes else campaign.member_codes
     unknown = [c for c in chosen if c not in campaign.member_codes]
     if unknown:
-        raise EmuxlError(f"not a member: {', '.join(unknown)}; members are {', '.join(campaign.member_codes)}")
+        raise EmuxlError(
+            _("not a member: {unknown}; members are {members}").format(
+                unknown=", ".join(unknown), members=", ".join(campaign.member_codes)
+            )
+        )
     kinds = [KIND_MEMBER, KIND_PEER] if campaign.has_peer else [KIND_MEMBER]
     return [(code, kind) for code in chosen for kind in kinds]
 

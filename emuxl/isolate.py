@@ -23,7 +23,9 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
+from . import i18n
 from .errors import InvalidRequest
+from .i18n import _
 
 DEFAULT_TIMEOUT = 30.0  # seconds per item
 DEFAULT_MEMORY = 1024 * 1024 * 1024  # bytes of address space per worker, above what it starts with
@@ -40,7 +42,9 @@ class Failure:
 def check_timeout(seconds: float) -> float:
     """A time limit as given, if it is a number of seconds above 0 (not NaN, not infinite); else InvalidRequest."""
     if not isinstance(seconds, int | float) or not math.isfinite(seconds) or seconds <= 0:
-        raise InvalidRequest(f"the time limit must be a number of seconds above 0, not {seconds!r}")
+        raise InvalidRequest(
+            _("the time limit must be a number of seconds above 0, not {value}").format(value=repr(seconds))
+        )
     return float(seconds)
 
 
@@ -66,9 +70,10 @@ def _limit_memory(extra: int) -> None:
         pass
 
 
-def _serve(func: Callable[[Any], Any], conn: Connection, memory: int, parent_end: Connection) -> None:
+def _serve(func: Callable[[Any], Any], conn: Connection, memory: int, parent_end: Connection, language: str) -> None:
     parent_end.close()  # so that when the caller dies, however, recv() ends instead of waiting forever
     faulthandler.disable()  # a crash is reported as a Failure, not as a stack dump on the terminal
+    i18n.use_language(language)  # spawned: the caller's language is not inherited, so it is passed
     _limit_memory(memory)
     while True:
         try:
@@ -80,18 +85,20 @@ def _serve(func: Callable[[Any], Any], conn: Connection, memory: int, parent_end
         try:
             result: Any = func(item)
         except MemoryError:
-            result = Failure("ran out of memory", "memory")
+            result = Failure(_("ran out of memory"), "memory")
         except Exception as e:  # report, never crash the run
             result = Failure(f"{type(e).__name__}: {e}\n{traceback.format_exc(limit=3)}")
         conn.send(result)
 
 
 class _Worker:
-    """A reader process with up to ``DEPTH`` items sent to it, the first one being read."""
+    """A reader process with up to ``DEPTH`` items sent to it, the first one being read; its messages are in the
+    language chosen when it is started."""
 
     def __init__(self, ctx: Any, func: Callable[[Any], Any], memory: int):
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_serve, args=(func, child, memory, self.conn), daemon=True)
+        args = (func, child, memory, self.conn, i18n.language())
+        self.process = ctx.Process(target=_serve, args=args, daemon=True)
         gc.freeze()  # the child neither scans nor copies the parent's objects when it collects
         try:
             self.process.start()
@@ -135,12 +142,11 @@ def _crashed(worker: _Worker) -> Failure:
     code = worker.process.exitcode
     if code is not None and code < 0:
         try:
-            how = f"signal {signal.Signals(-code).name}"
+            name = signal.Signals(-code).name
         except ValueError:
-            how = f"signal {-code}"
-    else:
-        how = f"exit code {code}"
-    return Failure(f"the reader crashed ({how})", "crashed")
+            name = str(-code)
+        return Failure(_("the reader crashed (signal {signal})").format(signal=name), "crashed")
+    return Failure(_("the reader crashed (exit code {code})").format(code=code), "crashed")
 
 
 _GONE = object()  # the pipe closed: the reader died
@@ -175,7 +181,7 @@ def run_isolated(
             worker.give(*nxt)
 
     try:
-        for _ in range(jobs):
+        for _n in range(jobs):
             first = next(source, None)
             if first is None:
                 break
@@ -202,7 +208,7 @@ def run_isolated(
                 elif w.process.sentinel in ready or not w.process.is_alive():
                     failure = _crashed(w)
                 elif now - w.started > timeout:
-                    failure = Failure(f"reading took longer than {timeout:g} s", "timeout")
+                    failure = Failure(_("reading took longer than {timeout:g} s").format(timeout=timeout), "timeout")
                 else:
                     continue
                 index = w.done()

@@ -26,6 +26,7 @@ from .compare import sources
 from .definitions import CAMPAIGN_FILE, Campaign, Indicator, load_campaign
 from .errors import DefinitionsError, InvalidRequest, PreviousYearError
 from .files import write_atomic
+from .i18n import _
 from .methods import Input, num
 from .ranking import rank
 from .results import Results, compute
@@ -73,7 +74,7 @@ def start_next_year(old_dir: Path | str, new_dir: Path | str) -> NextYear:
     """Start NEW, next year's campaign, from OLD (see the module's docstring)."""
     old_dir, new_dir = Path(old_dir), Path(new_dir)
     if new_dir.resolve() == old_dir.resolve():
-        raise InvalidRequest("OLD and NEW are the same folder; give a new folder for next year")
+        raise InvalidRequest(_("OLD and NEW are the same folder; give a new folder for next year"))
     old = _load(old_dir)
     results = _results(old)
     created = not (new_dir / CAMPAIGN_FILE).is_file()
@@ -81,8 +82,10 @@ def start_next_year(old_dir: Path | str, new_dir: Path | str) -> NextYear:
     if created:
         if new_dir.exists() and any(new_dir.iterdir()):
             raise InvalidRequest(
-                f"{new_dir} is not empty and holds no {CAMPAIGN_FILE}; give a new folder, or a campaign folder"
-                f" made with 'emuxl init {new_dir} --sample NAME'"
+                _(
+                    "{folder} is not empty and holds no {campaign_file}; give a new folder, or a campaign folder"
+                    " made with 'emuxl init {folder} --sample NAME'"
+                ).format(folder=new_dir, campaign_file=CAMPAIGN_FILE)
             )
         notes += _create(old, results, new_dir)
     else:
@@ -90,7 +93,11 @@ def start_next_year(old_dir: Path | str, new_dir: Path | str) -> NextYear:
     new = _load(new_dir)
     done = NextYear(old, new, created, notes=notes)
     if results is None:
-        done.notes.append(f"{old.folder} has no {STORE_FILE}: no returns were collected, so no values are carried over")
+        done.notes.append(
+            _("{folder} has no {store}: no returns were collected, so no values are carried over").format(
+                folder=old.folder, store=STORE_FILE
+            )
+        )
         rows: list[tuple[str, str, str, float | None, str]] = []
     else:
         rows = _carry_all(old, results, new, done)
@@ -159,13 +166,20 @@ def _create(old: Campaign, results: Results | None, new_dir: Path) -> list[str]:
     else:
         resources.copy_templates(new_dir / "templates")
     names = {m.code: m.name for m in old.members}
+    listed = ", ".join(f"{names[d]} ({d})" for d in deputies) or _("none")
+    if results is not None and results.ranking.rotation_decided:
+        chosen = _("chair {chair}, deputies {deputies} as the meeting decided")
+    else:
+        chosen = _("chair {chair}, deputies {deputies} by rotation")
     notes = [
-        f"created {new_dir / CAMPAIGN_FILE} for {year} with last year's {len(old.members)} members",
-        f"copied the catalogue {old.indicators} (edit it for {year} before 'emuxl forms')",
-        f"chair {names[chair]} ({chair}), deputies "
-        + (", ".join(f"{names[d]} ({d})" for d in deputies) or "none")
-        + (" as the meeting decided" if results is not None and results.ranking.rotation_decided else " by rotation"),
-        "report: issuer, numbers, date, place, signatory and texts left to fill for the new year; contact removed",
+        _("created {path} for {year} with last year's {count} members").format(
+            path=new_dir / CAMPAIGN_FILE, year=year, count=len(old.members)
+        ),
+        _("copied the catalogue {catalogue} (edit it for {year} before 'emuxl forms')").format(
+            catalogue=old.indicators, year=year
+        ),
+        chosen.format(chair=f"{names[chair]} ({chair})", deputies=listed),
+        _("report: issuer, numbers, date, place, signatory and texts left to fill for the new year; contact removed"),
     ]
     notes += _national_note(old, year)
     return notes
@@ -177,8 +191,10 @@ def _national_note(old: Campaign, year: int) -> list[str]:
     if year < MERGER_YEAR or not stale:
         return []
     return [
-        f"check {old.indicators}: {', '.join(stale)} rank out of {NATIONAL_BEFORE} provinces; "
-        f"from 01/07/2025 there are {NATIONAL_AFTER} (params.of)"
+        _(
+            "check {catalogue}: {indicators} rank out of {before} provinces; "
+            "from 01/07/2025 there are {after} (params.of)"
+        ).format(catalogue=old.indicators, indicators=", ".join(stale), before=NATIONAL_BEFORE, after=NATIONAL_AFTER)
     ]
 
 
@@ -187,34 +203,52 @@ def _update(old: Campaign, results: Results | None, new_dir: Path) -> list[str]:
     new = _load(new_dir)
     if new.year <= old.year:
         raise PreviousYearError(
-            f"{new_dir} is the campaign of {new.year}, not of a year after {old.year} ({old.folder.name})"
+            _("{folder} is the campaign of {year}, not of a year after {old_year} ({old_folder})").format(
+                folder=new_dir, year=new.year, old_year=old.year, old_folder=old.folder.name
+            )
         )
-    notes = [f"kept {new_dir / CAMPAIGN_FILE}'s {len(new.members)} members and its catalogue {new.indicators}"]
+    notes = [
+        _("kept {path}'s {count} members and its catalogue {catalogue}").format(
+            path=new_dir / CAMPAIGN_FILE, count=len(new.members), catalogue=new.indicators
+        )
+    ]
     values: dict[str, Any] = {"previous": Path(os.path.relpath(old.folder, new.folder)).as_posix()}
     if new.year != old.year + 1:
         notes.append(
-            f"{new.year} does not follow {old.year}: the chair and deputies decided in {old.year} were for"
-            f" {old.year + 1}, so the ones in {CAMPAIGN_FILE} are kept; the previous-year values are {old.year}'s"
+            _(
+                "{year} does not follow {old_year}: the chair and deputies decided in {old_year} were for"
+                " {next_year}, so the ones in {campaign_file} are kept; the previous-year values are {old_year}'s"
+            ).format(year=new.year, old_year=old.year, next_year=old.year + 1, campaign_file=CAMPAIGN_FILE)
         )
     else:
         chair, deputies = _decided(old, results)
         owner = _owners(new)
         new_chair = owner.get(chair)
         if new_chair is None:
-            notes.append(f"the chair decided in {old.year} ({chair}) is no member's predecessor: kept {new.chair}")
+            notes.append(
+                _("the chair decided in {year} ({chair}) is no member's predecessor: kept {kept}").format(
+                    year=old.year, chair=chair, kept=new.chair
+                )
+            )
             new_chair = new.chair
         new_deputies: list[str] = []
         for d in deputies:
             code = owner.get(d)
             if code is None or code == new_chair or code in new_deputies:
-                notes.append(f"deputy {d} decided in {old.year} is now part of {code or 'no member'}: not carried")
+                if code is None:
+                    lost = _("deputy {deputy} decided in {year} is now part of no member: not carried")
+                else:
+                    lost = _("deputy {deputy} decided in {year} is now part of {member}: not carried")
+                notes.append(lost.format(deputy=d, year=old.year, member=code))
             else:
                 new_deputies.append(code)
         values["chair"], values["deputies"] = new_chair, new_deputies
         names = {m.code: m.name for m in new.members}
         notes.append(
-            f"chair {names[new_chair]} ({new_chair}), deputies "
-            + (", ".join(f"{names[d]} ({d})" for d in new_deputies) or "none")
+            _("chair {chair}, deputies {deputies}").format(
+                chair=f"{names[new_chair]} ({new_chair})",
+                deputies=", ".join(f"{names[d]} ({d})" for d in new_deputies) or _("none"),
+            )
         )
     path = new.folder / CAMPAIGN_FILE
     original = path.read_text(encoding="utf-8")
@@ -224,7 +258,7 @@ def _update(old: Campaign, results: Results | None, new_dir: Path) -> list[str]:
     except Exception:
         write_atomic(path, original.encode("utf-8"))  # never leave NEW broken
         raise
-    notes.append(f"previous: {values['previous']} set in {path}")
+    notes.append(_("previous: {previous} set in {path}").format(previous=values["previous"], path=path))
     return notes
 
 
@@ -287,7 +321,9 @@ def _carry_all(
     for code in old.member_codes:
         if code not in used:
             done.notes.append(
-                f"{names[code]} ({code}) of {old.year} is no member's predecessor in {new.year}: not carried"
+                _("{name} ({member}) of {old_year} is no member's predecessor in {year}: not carried").format(
+                    name=names[code], member=code, old_year=old.year, year=new.year
+                )
             )
     return rows
 
@@ -305,17 +341,17 @@ def _carry(
     year = old.year
     fill = f"; đơn vị tự nhập số liệu năm {year} tính cho địa bàn hiện nay"
     if then is None:
-        return Carry(None, f"Tiêu chí mới, không có trong bộ tiêu chí năm {year}: đơn vị tự nhập.", "new indicator")
+        return Carry(None, f"Tiêu chí mới, không có trong bộ tiêu chí năm {year}: đơn vị tự nhập.", _("new indicator"))
     source = inp.carried_from or ""
     if then.spec is not ind.spec or source not in {i.name for i in then.inputs}:
         return Carry(
-            None, f"Năm {year} tiêu chí này chấm theo cách khác: đơn vị tự nhập.", "scored differently last year"
+            None, f"Năm {year} tiêu chí này chấm theo cách khác: đơn vị tự nhập.", _("scored differently last year")
         )
     if then.unit.strip() != ind.unit.strip():
         return Carry(
             None,
             f"Đơn vị tính năm {year} là «{then.unit}», năm nay là «{ind.unit}»: đơn vị tự nhập.",
-            f"unit changed ({then.unit} → {ind.unit})",
+            _("unit changed ({old_unit} → {unit})").format(old_unit=then.unit, unit=ind.unit),
         )
     outside = [f"{n} ({c})" for c, n in srcs if c not in old_codes]
     figures = [(n, num(results.inputs.get(c, {}).get(ind.code, {}).get(source))) for c, n in srcs if c in old_codes]
@@ -325,13 +361,13 @@ def _carry(
         name, value = figures[0] if figures else (srcs[0][1], None)
         if outside:
             return Carry(
-                None, f"{name} không thuộc Cụm năm {year}: Cụm không có số liệu{fill}.", "not in last year's cluster"
+                None, f"{name} không thuộc Cụm năm {year}: Cụm không có số liệu{fill}.", _("not in last year's cluster")
             )
         if value is None:
             return Carry(
                 None,
                 f"Cụm không có số liệu {label} năm {year} hợp lệ của {name}: đơn vị tự nhập.",
-                "no valid value last year",
+                _("no valid value last year"),
             )
         return Carry(value, f"Điền sẵn: số liệu {label} năm {year} của {name} trong hồ sơ của Cụm; sửa nếu chưa đúng.")
     parts = join([n for _c, n in srcs])
@@ -340,20 +376,20 @@ def _carry(
         return Carry(
             None,
             f"{merged}: chỉ tiêu này (tỷ lệ, bình quân) không cộng được từ số liệu các đơn vị cũ{fill}.",
-            "merged: not additive (aggregate is not sum)",
+            _("merged: not additive (aggregate is not sum)"),
         )
     if outside:
         return Carry(
             None,
             f"{merged}; {join(outside)} không thuộc Cụm năm {year} nên Cụm không có đủ số liệu{fill}.",
-            f"merged with units outside last year's cluster ({', '.join(outside)})",
+            _("merged with units outside last year's cluster ({units})").format(units=", ".join(outside)),
         )
     lacking = [n for n, v in figures if v is None]
     if lacking:
         return Carry(
             None,
             f"{merged}; thiếu số liệu {label} năm {year} của {join(lacking)}{fill}.",
-            f"merged: no valid value last year for {', '.join(lacking)}",
+            _("merged: no valid value last year for {units}").format(units=", ".join(lacking)),
         )
     total = sum(v for _n, v in figures if v is not None)
     listed = join([f"{n} ({number(v or 0)})" for n, v in figures])

@@ -13,6 +13,7 @@ from typing import Final
 
 from .definitions import Campaign
 from .errors import DecisionsError, Problem
+from .i18n import _
 from .methods import pts
 from .scoring import Scorecard
 from .vnformat import fixed
@@ -327,13 +328,21 @@ def _settle_votes(campaign: Campaign, ordered: list[Standing]) -> list[SettledVo
         ranks = sorted({s.rank for s in group})
         where = f"decisions.votes[{i}].members"
         if len(ranks) > 1:
-            places = "; ".join(f"{s.name} ({s.member}) ranks {s.rank} with {fixed(s.shown)}" for s in group)
-            problems.append(campaign.problem(where, f"these members are not tied: {places}. {_ties_now(ordered)}"))
+            places = "; ".join(
+                _("{name} ({member}) ranks {rank} with {total}").format(
+                    name=s.name, member=s.member, rank=s.rank, total=fixed(s.shown)
+                )
+                for s in group
+            )
+            message = _("these members are not tied: {places}. {ties}").format(places=places, ties=_ties_now(ordered))
+            problems.append(campaign.problem(where, message))
             continue
         tied = [s for s in ordered if s.rank == ranks[0]]
         if len(tied) != len(group):
             names = ", ".join(f"{s.name} ({s.member})" for s in tied)
-            message = f"the tie at rank {ranks[0]} is between {names}; the vote must name all of them"
+            message = _("the tie at rank {rank} is between {names}; the vote must name all of them").format(
+                rank=ranks[0], names=names
+            )
             problems.append(campaign.problem(where, message))
             continue
         order = [by_code[c] for c in vote.order]
@@ -359,9 +368,11 @@ def _ties_now(ordered: list[Standing]) -> str:
     """The ties a vote could settle, in words, for a message."""
     ties = [[s for s in ordered if s.rank == r] for r in sorted({s.rank for s in ordered if s.vote})]
     if not ties:
-        return "No tie is left after the tie-break chain; remove this vote."
-    listed = "; ".join(f"rank {t[0].rank}: " + ", ".join(s.member for s in t) for t in ties)
-    return f"Ties a vote can settle now: {listed}."
+        return _("No tie is left after the tie-break chain; remove this vote.")
+    listed = "; ".join(
+        _("rank {rank}: {members}").format(rank=t[0].rank, members=", ".join(s.member for s in t)) for t in ties
+    )
+    return _("Ties a vote can settle now: {ties}.").format(ties=listed)
 
 
 def _final_awards(campaign: Campaign, ranking: Ranking) -> None:
@@ -403,7 +414,9 @@ def _final_awards(campaign: Campaign, ranking: Ranking) -> None:
             s.pending = []
     if ranking.departures and not final.reason.strip():
         changed = "; ".join(f"{d.name} ({d.member})" for d in ranking.departures)
-        message = f"the final lists depart from the proposal for {changed}; give the meeting's reason"
+        message = _("the final lists depart from the proposal for {members}; give the meeting's reason").format(
+            members=changed
+        )
         problems.append(campaign.problem("decisions.awards.reason", message))
     if problems:
         raise DecisionsError(problems)
@@ -429,15 +442,17 @@ def _check_lists(
     problems: list[Problem] = []
     for award, (final, given) in lists.items():
         if len(final) > quota[award]:
-            message = (
-                f"{len(final)} members for {quota[award]} {AWARD_VI[award]} (awards.{award}); "
+            message = _(
+                "{count} members for {quota} {award_name} (awards.{award}); "
                 "list at most the quota, or raise the quota if the Council allows more"
-            )
+            ).format(count=len(final), quota=quota[award], award_name=AWARD_VI[award], award=award)
             problems.append(campaign.problem(f"decisions.awards.{award}", message))
         for j, code in enumerate(given or []):
             s = ranking.of(code)
             if not s.eligible:
-                message = f"{s.name} ({code}) cannot be proposed for any award: {'; '.join(s.reasons)}; remove it"
+                message = _("{name} ({member}) cannot be proposed for any award: {reasons}; remove it").format(
+                    name=s.name, member=code, reasons="; ".join(s.reasons)
+                )
                 problems.append(campaign.problem(f"decisions.awards.{award}[{j}]", message))
     return problems
 

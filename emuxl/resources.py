@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .errors import DiskFull, FolderError
 from .files import disk_full, folder_problem
+from .i18n import _
 
 
 def _bundle(kind: str) -> Traversable:
@@ -62,10 +63,12 @@ def copy_sample(name: str, dest: Path) -> None:
         _copy(_bundle("samples") / name, dest)
         copy_templates(dest / "templates")
     except OSError as e:
-        why = "the disk is full" if disk_full(e) else folder_problem(e)
+        why = _("the disk is full") if disk_full(e) else folder_problem(e)
         if why is None:
             raise
         raise (DiskFull if disk_full(e) else FolderError)(
-            f"cannot create the campaign {dest}: {why} ({e.strerror}). {dest} is incomplete: free some space"
-            f" (or fix the folder), then run 'emuxl init {dest} --force'."
+            _(
+                "cannot create the campaign {folder}: {why} ({error}). {folder} is incomplete: free some space"
+                " (or fix the folder), then run 'emuxl init {folder} --force'."
+            ).format(folder=dest, why=why, error=e.strerror)
         ) from e

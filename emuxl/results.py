@@ -13,6 +13,7 @@ from typing import Any
 from .compare import YearOnYear, compare, movement_data
 from .definitions import Campaign, load_campaign
 from .errors import DefinitionsError, PreviousYearError
+from .i18n import _
 from .layout import KIND_MEMBER, KIND_PEER
 from .ranking import AWARD_VI, Ranking, rank
 from .robustness import Robust, assess
@@ -72,14 +73,22 @@ def last_year(campaign: Campaign) -> Campaign:
         last = load_campaign(folder)
     except DefinitionsError as e:
         listed = "".join(f"\n  {p}" for p in e.problems)
-        raise refuse(f"last year's campaign in {folder} is invalid; fix it there:{listed}") from e
+        raise refuse(
+            _("last year's campaign in {folder} is invalid; fix it there:").format(folder=folder) + listed
+        ) from e
     if not (folder / STORE_FILE).is_file():
         raise refuse(
-            f"{folder} has no {STORE_FILE}: its returns were never collected;"
-            f" run 'emuxl collect {folder}', or remove previous"
+            _(
+                "{folder} has no {store}: its returns were never collected;"
+                " run 'emuxl collect {folder}', or remove previous"
+            ).format(folder=folder, store=STORE_FILE)
         )
     if last.year >= campaign.year:
-        raise refuse(f"{folder} is the campaign of {last.year}, not of a year before {campaign.year}")
+        raise refuse(
+            _("{folder} is the campaign of {year}, not of a year before {this_year}").format(
+                folder=folder, year=last.year, this_year=campaign.year
+            )
+        )
     return last
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .definitions import Campaign, Indicator
 from .errors import InvalidRequest, NothingToAccept
+from .i18n import _
 from .layout import KIND_MEMBER
 from .store import NOT_COUNTED, Row, Store
 
@@ -31,13 +32,17 @@ class Acceptance:
 
 def _check_member(campaign: Campaign, member: str) -> None:
     if member not in campaign.member_codes:
-        raise InvalidRequest(f"{member} is not a member; members are {', '.join(campaign.member_codes)}")
+        raise InvalidRequest(
+            _("{member} is not a member; members are {members}").format(
+                member=member, members=", ".join(campaign.member_codes)
+            )
+        )
 
 
 def _indicator(campaign: Campaign, code: str) -> Indicator:
     found = next((i for i in campaign.catalogue.indicators if i.code == code), None)
     if found is None:
-        raise InvalidRequest(f"no indicator {code} in the catalogue")
+        raise InvalidRequest(_("no indicator {code} in the catalogue").format(code=code))
     return found
 
 
@@ -48,10 +53,12 @@ def accept_numbers(campaign: Campaign, member: str, indicators: Iterable[str], a
     with Store(campaign.folder) as store:
         sid = store.counted().get((member, KIND_MEMBER))
         if sid is None:
-            raise NothingToAccept(f"no accepted form of {campaign.member(member).name} yet; run 'emuxl collect'")
+            raise NothingToAccept(
+                _("no accepted form of {name} yet; run 'emuxl collect'").format(name=campaign.member(member).name)
+            )
         chosen = [i for i in store.issues(sid) if i["suggested"] is not None and (not only or i["indicator"] in only)]
         if not chosen:
-            raise NothingToAccept("nothing to accept: no number typed as text with a reading in that form")
+            raise NothingToAccept(_("nothing to accept: no number typed as text with a reading in that form"))
         store.accept(sid, chosen, author)
     return [Acceptance(i["indicator"], i["field"], i["cell"], i["raw"], i["suggested"]) for i in chosen]
 
@@ -64,7 +71,9 @@ def adjust_score(
     most = _indicator(campaign, indicator).max_points
     if points is not None and not 0 <= points <= most:
         raise InvalidRequest(
-            f"{points:g} points is out of range for {indicator}: give between 0 and {most:g} (its most points)"
+            _(
+                "{points:g} points is out of range for {indicator}: give between 0 and {most:g} (its most points)"
+            ).format(points=points, indicator=indicator, most=most)
         )
     with Store(campaign.folder) as store:
         store.add_adjustment(member, indicator, points, reason, author)
@@ -109,17 +118,30 @@ def choose_file(campaign: Campaign, member: str, file: str, author: str) -> Chos
         rows = store.submissions(member)
         found = [r for r in rows if _matches(r, file)]
         if not found:
-            known = "; ".join(f"{r.name} ({r.status})" for r in rows) or "none yet"
-            raise InvalidRequest(f"{name} sent no file called {file!r}; its files: {known}")
-        if len(found) > 1:
-            copies = ", ".join(f"{r.sha256[:12]} (received {r.received_at}, saved {r.saved_at})" for r in found)
+            known = "; ".join(f"{r.name} ({r.status})" for r in rows) or _("none yet")
             raise InvalidRequest(
-                f"{len(found)} files of {name} are called {file!r}; name one by the start of its hash: {copies}"
+                _("{name} sent no file called {file}; its files: {known}").format(
+                    name=name, file=repr(file), known=known
+                )
+            )
+        if len(found) > 1:
+            copies = ", ".join(
+                _("{sha256} (received {received_at}, saved {saved_at})").format(
+                    sha256=r.sha256[:12], received_at=r.received_at, saved_at=r.saved_at
+                )
+                for r in found
+            )
+            raise InvalidRequest(
+                _("{count} files of {name} are called {file}; name one by the start of its hash: {copies}").format(
+                    count=len(found), name=name, file=repr(file), copies=copies
+                )
             )
         row = found[0]
         if row.status in NOT_COUNTED:
             raise InvalidRequest(
-                f"{row.name} is {row.status}: it has no values to count; ask {name} to send the form again"
+                _("{file} is {status}: it has no values to count; ask {name} to send the form again").format(
+                    file=row.name, status=row.status, name=name
+                )
             )
         store.choose(member, row.kind or KIND_MEMBER, row.id, author)
     return Chosen(member, row.kind or KIND_MEMBER, row.name, row.received_at, row.saved_at, author)

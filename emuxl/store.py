@@ -26,6 +26,7 @@ from typing import Any, Protocol, TypeVar
 
 from .errors import DiskFull, StoreError
 from .files import disk_full
+from .i18n import _
 
 STORE_FILE = "emuxl.db"
 BUSY_SECONDS = 60  # how long a run waits for another one holding the store
@@ -142,7 +143,10 @@ def copy_store(folder: Path, target: Path) -> bool:
             db.backup(copy)
     except sqlite3.DatabaseError as e:
         raise StoreError(
-            f"cannot read the store {source} ({e}). Run 'emuxl check --store {folder}' to see what is wrong with it."
+            _(
+                "cannot read the store {path} ({error}). Run 'emuxl check --store {folder}' to see what is wrong"
+                " with it."
+            ).format(path=source, error=e, folder=folder)
         ) from e
     return True
 
@@ -237,20 +241,28 @@ def conflicts(rows: Sequence[Row], choice: Choice | None = None) -> list[str]:
     if counted is None or len(live) < 2 or in_force(rows, choice):
         return []
     notes = [
-        f"{r.name} says it was saved at {r.saved_at}, after it was received ({r.received_at}): the sender's clock"
-        " is wrong, so its save time is not trusted"
+        _(
+            "{name} says it was saved at {saved_at}, after it was received ({received_at}): the sender's clock"
+            " is wrong, so its save time is not trusted"
+        ).format(name=r.name, saved_at=r.saved_at, received_at=r.received_at)
         for r in live
         if r.saved_after_received
     ]
     twins = [r.name for r in live if r is not counted and _when(r) == _when(counted)]
     if twins:
         notes.append(
-            f"{counted.name} and {', '.join(twins)} were received together with the same save time"
-            f" ({counted.saved_at}); {counted.name} counts for now (fewest errors)"
+            _(
+                "{name} and {others} were received together with the same save time"
+                " ({saved_at}); {name} counts for now (fewest errors)"
+            ).format(name=counted.name, others=", ".join(twins), saved_at=counted.saved_at)
         )
     newer = [r.name for r in live if _when(r)[0] < _when(counted)[0] and _when(r)[1] > _when(counted)[1]]
     if newer:
-        notes.append(f"{counted.name} was received after {', '.join(newer)} but saved before it")
+        notes.append(
+            _("{name} was received after {others} but saved before it").format(
+                name=counted.name, others=", ".join(newer)
+            )
+        )
     return notes
 
 
@@ -291,8 +303,10 @@ class Store:
         self.readonly = False
         if self.path.is_dir():
             raise StoreError(
-                f"{self.path} is a folder, not emuxl's store file: move it out of the way (if it holds the real"
-                f" store, put that file back as {self.path}) and run again."
+                _(
+                    "{path} is a folder, not emuxl's store file: move it out of the way (if it holds the real"
+                    " store, put that file back as {path}) and run again."
+                ).format(path=self.path)
             )
         try:
             self.db = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
@@ -355,22 +369,32 @@ class Store:
         """The error to raise for an SQLite failure: what happened to the store, and what to do."""
         text = str(e)
         if disk_full(e, self.folder):
-            return DiskFull(f"cannot write {self.path}: the disk is full ({text}); free some space and run again.")
+            return DiskFull(
+                _("cannot write {path}: the disk is full ({error}); free some space and run again.").format(
+                    path=self.path, error=text
+                )
+            )
         if "locked" in text or "busy" in text:
             return StoreError(
-                f"the store {self.path} is busy: another emuxl run (or a program that opened emuxl.db) has held it"
-                f" for more than {BUSY_SECONDS} s; wait for it to finish, or close that program, and run again."
+                _(
+                    "the store {path} is busy: another emuxl run (or a program that opened emuxl.db) has held it"
+                    " for more than {seconds} s; wait for it to finish, or close that program, and run again."
+                ).format(path=self.path, seconds=BUSY_SECONDS)
             )
         if "readonly" in text or "read-only" in text or self._cannot_write():
             return StoreError(
-                f"cannot write the store {self.path}: the campaign folder is read-only ({text}). Make {self.folder}"
-                " writable, or copy the campaign to a folder you can write to, and run again."
+                _(
+                    "cannot write the store {path}: the campaign folder is read-only ({error}). Make {folder}"
+                    " writable, or copy the campaign to a folder you can write to, and run again."
+                ).format(path=self.path, error=text, folder=self.folder)
             )
         return StoreError(
-            f"the store {self.path} is damaged ({text}). Restore emuxl.db from a backup copy of the campaign folder"
-            f" and run 'emuxl check --store {self.folder}'. Without a copy, move emuxl.db aside and run"
-            f" 'emuxl collect {self.folder} {self.folder / 'archive'}' to take every archived file in again"
-            " (corrections, acceptances and choices must then be entered again)."
+            _(
+                "the store {path} is damaged ({error}). Restore emuxl.db from a backup copy of the campaign folder"
+                " and run 'emuxl check --store {folder}'. Without a copy, move emuxl.db aside and run"
+                " 'emuxl collect {folder} {archive}' to take every archived file in again"
+                " (corrections, acceptances and choices must then be entered again)."
+            ).format(path=self.path, error=text, folder=self.folder, archive=self.folder / "archive")
         )
 
     def _use_wal(self) -> None:
@@ -735,7 +759,11 @@ class Store:
         found = [r[0] for r in self.db.execute("PRAGMA integrity_check")]
         problems = [] if found == ["ok"] else found
         for table, rowid, parent, _fk in self.db.execute("PRAGMA foreign_key_check"):
-            problems.append(f"{table} row {rowid} refers to a missing row of {parent}")
+            problems.append(
+                _("{table} row {rowid} refers to a missing row of {parent}").format(
+                    table=table, rowid=rowid, parent=parent
+                )
+            )
         return problems
 
     @_guarded

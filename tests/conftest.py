@@ -12,7 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from emuxl import resources
+from emuxl import i18n, resources
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """Every test starts and ends with English messages (a test may run the command line with --lang vi)."""
+    i18n.use_language("en")
+    yield
+    i18n.use_language("en")
 
 
 @pytest.fixture

@@ -299,3 +299,20 @@ def test_an_unreadable_catalogue_gives_a_message(sample: Path, user) -> None:
     done = user.run([sys.executable, "-m", "emuxl", "check", str(folder)])
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
     assert "indicators.yaml: cannot be read (Permission denied)" in done.stderr
+
+
+def test_a_section_code_that_is_not_text_is_a_problem_not_a_crash(sample: Path) -> None:
+    """A section code written as a mapping (``code: {a: 1}``) is reported at its line; check does not crash."""
+    edit(sample / "indicators.yaml", "  - code: A\n", "  - code: {a: 1}\n")
+    with pytest.raises(DefinitionsError) as raised:
+        load_campaign(sample)
+    assert any("sections[0].code: must be text" in str(p) for p in raised.value.problems)
+
+
+def test_a_meeting_time_written_wrongly_is_said_as_a_time(sample: Path) -> None:
+    """«8h» as the meeting's time asks for hours and minutes, not for a code's capital letters."""
+    edit(sample / "campaign.yaml", 'time: "08:00"', 'time: "8h"')
+    with pytest.raises(DefinitionsError) as raised:
+        load_campaign(sample)
+    [problem] = [str(p) for p in raised.value.problems]
+    assert "report.meeting.time: time '8h' must be hours and minutes, like 08:00 or 14:30" in problem

@@ -49,6 +49,25 @@ def test_workers_are_spawned_not_forked() -> None:
     assert results == {0: False, 1: False}
 
 
+def _language(_item: str) -> str:
+    from emuxl import i18n
+
+    return i18n.language()
+
+
+def test_workers_use_the_language_of_the_run(monkeypatch) -> None:
+    """A worker speaks the language chosen in the process that started it (spawned, it inherits no choice)."""
+    from emuxl import i18n
+
+    monkeypatch.setenv("EMUXL_LANG", "en")  # left to itself, a worker would choose English
+    i18n.use_language("vi")
+    results = dict(run_isolated(_language, ["x", "y"], jobs=2, timeout=30))
+    assert results == {0: "vi", 1: "vi"}
+    monkeypatch.setenv("EMUXL_LANG", "vi")  # and the other way round
+    i18n.use_language("en")  # (the autouse fixture resets it after the test too)
+    assert dict(run_isolated(_language, ["x"], jobs=1, timeout=30)) == {0: "en"}
+
+
 def test_collect_in_a_folder_named_in_vietnamese_with_spaces(tmp_path) -> None:
     """A campaign folder and returned files whose paths hold Vietnamese letters and spaces are read like any other."""
     from emuxl import resources

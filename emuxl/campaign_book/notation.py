@@ -29,6 +29,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel
 
+from ..i18n import _
+
 NULL_WORD = "(không)"
 TRUE_WORD, FALSE_WORD = "Đúng", "Sai"
 _TRUE = {"đúng", "có", "true", "yes", "x", "1"}
@@ -43,6 +45,10 @@ Kind = Literal["text", "integer", "number", "bool", "date", "choice", "list", "m
 
 class NotationError(ValueError):
     """A cell's content does not read as the value its column or row needs (the message says how to fix it)."""
+
+
+class _ItemError(NotationError):
+    """An item of a list, mapping or record in a cell does not read (the message starts «has an item …»)."""
 
 
 class _Missing:
@@ -99,7 +105,7 @@ class Codec:
             return MISSING
         if isinstance(cell, str) and same(cell, NULL_WORD):
             if not self.nullable:
-                raise NotationError(f"cannot be {NULL_WORD}: it needs a value")
+                raise NotationError(_("cannot be {null}: it needs a value").format(null=NULL_WORD))
             return None
         return _READERS[self.kind](self, cell)
 
@@ -164,15 +170,23 @@ class Codec:
 # ------------------------------------------------------------------ readers
 
 
-def _number_text(text: str) -> float | int:
+def _number_text(text: str, whole: bool = False) -> float | int:
     compact = text.replace(" ", "").replace("\u00a0", "")
     if _AMBIGUOUS.match(compact):
-        raise NotationError(
-            f"is ambiguous: {shown(text)} may be a thousand or a number with three decimals;"
-            " write 1000, or use the decimal comma (1,500)"
-        )
+        if whole:
+            message = _(
+                "is ambiguous: {text} may be a thousand or a whole number with three decimals;"
+                " write 1000, or use the decimal comma (1,500)"
+            )
+        else:
+            message = _(
+                "is ambiguous: {text} may be a thousand or a number with three decimals;"
+                " write 1000, or use the decimal comma (1,500)"
+            )
+        raise NotationError(message.format(text=shown(text)))
     if not _NUMBER.match(compact):
-        raise NotationError(f"must be a number, not {shown(text)}")
+        message = _("must be a whole number, not {value}") if whole else _("must be a number, not {value}")
+        raise NotationError(message.format(value=shown(text)))
     if "," in compact or "." in compact:
         return float(compact.replace(",", "."))
     return int(compact)
@@ -180,11 +194,11 @@ def _number_text(text: str) -> float | int:
 
 def _read_text(c: Codec, cell: Any) -> Any:
     if isinstance(cell, bool):
-        raise NotationError(f"must be text, not {shown(cell)}")
+        raise NotationError(_("must be text, not {value}").format(value=shown(cell)))
     if isinstance(cell, int | float):
         return vn_number(cell) if float(cell).is_integer() else str(cell)  # a code typed as a number: 80 → "80"
     if isinstance(cell, dt.datetime | dt.date):
-        raise NotationError(f"must be text, not the date {cell:%d/%m/%Y}")
+        raise NotationError(_("must be text, not the date {date:%d/%m/%Y}").format(date=cell))
     text = str(cell)
     if not c.choices:
         return text
@@ -195,7 +209,7 @@ def _read_text(c: Codec, cell: Any) -> Any:
         if same(text, label) or same(text, str(value)):
             return value
     listed = ", ".join(f"«{label}<mã>»" if str(v).endswith(":") else f"«{label}»" for v, label in c.choices.items())
-    raise NotationError(f"must be one of {listed}, not {shown(cell)}")
+    raise NotationError(_("must be one of {choices}, not {value}").format(choices=listed, value=shown(cell)))
 
 
 def _write_text(c: Codec, value: Any) -> Any:
@@ -209,15 +223,13 @@ def _write_text(c: Codec, value: Any) -> Any:
 
 
 def _read_number(c: Codec, cell: Any) -> Any:
+    whole = c.kind == "integer"
     if isinstance(cell, bool | dt.datetime | dt.date):
-        raise NotationError(f"must be a number, not {shown(cell)}")
-    try:
-        value = cell if isinstance(cell, int | float) else _number_text(str(cell))
-    except NotationError as e:
-        raise NotationError(str(e).replace("a number", "a whole number") if c.kind == "integer" else str(e)) from None
-    if c.kind == "integer":
+        raise NotationError(_("must be a number, not {value}").format(value=shown(cell)))
+    value = cell if isinstance(cell, int | float) else _number_text(str(cell), whole)
+    if whole:
         if not float(value).is_integer():
-            raise NotationError(f"must be a whole number, not {shown(cell)}")
+            raise NotationError(_("must be a whole number, not {value}").format(value=shown(cell)))
         value = int(value)
     return value
 
@@ -230,7 +242,11 @@ def _read_bool(c: Codec, cell: Any) -> Any:
         return True
     if word in _FALSE:
         return False
-    raise NotationError(f"must be {TRUE_WORD} or {FALSE_WORD} (choose from the list), not {shown(cell)}")
+    raise NotationError(
+        _("must be {true} or {false} (choose from the list), not {value}").format(
+            true=TRUE_WORD, false=FALSE_WORD, value=shown(cell)
+        )
+    )
 
 
 def _read_date(c: Codec, cell: Any) -> Any:
@@ -246,7 +262,7 @@ def _read_date(c: Codec, cell: Any) -> Any:
             return dt.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise NotationError(f"must be a date (dd/mm/yyyy, e.g. 15/01/2024), not {shown(cell)}")
+    raise NotationError(_("must be a date (dd/mm/yyyy, e.g. 15/01/2024), not {value}").format(value=shown(cell)))
 
 
 def _read_choice(c: Codec, cell: Any) -> Any:
@@ -255,7 +271,7 @@ def _read_choice(c: Codec, cell: Any) -> Any:
         if same(text, label) or same(text, str(value)):
             return value
     listed = ", ".join(f"«{label}»" for label in c.choices.values())
-    raise NotationError(f"must be one of {listed}, not {shown(cell)}")
+    raise NotationError(_("must be one of {choices}, not {value}").format(choices=listed, value=shown(cell)))
 
 
 def _pieces(cell: Any) -> list[str]:
@@ -270,10 +286,10 @@ def _read_list(c: Codec, cell: Any) -> Any:
     for piece in _pieces(cell):
         try:
             out.append(c.item.read(piece))
+        except _ItemError:
+            raise
         except NotationError as e:
-            if str(e).startswith("has an item"):
-                raise
-            raise NotationError(f"has an item that {e} (items are separated by «;»)") from None
+            raise _ItemError(_("has an item that {problem} (items are separated by «;»)").format(problem=e)) from None
     return out
 
 
@@ -283,13 +299,17 @@ def _read_mapping(c: Codec, cell: Any) -> Any:
     for piece in _pieces(cell):
         key, sign, value = piece.rpartition("=")
         if not sign or not key.strip():
-            raise NotationError(f"has an item {shown(piece)} without «=»; write each item as «tên=giá trị» (Đạt=1)")
+            raise _ItemError(
+                _("has an item {item} without «=»; write each item as «tên=giá trị» (Đạt=1)").format(item=shown(piece))
+            )
         try:
             out[key.strip()] = c.item.read(value)
         except NotationError as e:
-            raise NotationError(f"has an item {shown(piece)} whose value {e}") from None
+            raise _ItemError(
+                _("has an item {item} whose value {problem}").format(item=shown(piece), problem=e)
+            ) from None
         if out[key.strip()] is MISSING:
-            raise NotationError(f"has an item {shown(piece)} with nothing after «=»")
+            raise _ItemError(_("has an item {item} with nothing after «=»").format(item=shown(piece)))
     return out
 
 
@@ -302,11 +322,14 @@ def _read_records(c: Codec, cell: Any) -> Any:
         try:
             value = codec.read(part)
         except NotationError as e:
-            raise NotationError(f"has an item {shown(cell)} whose {label} {e}") from None
+            message = _("has an item {item} whose {field} {problem}")
+            raise _ItemError(message.format(item=shown(cell), field=label, problem=e)) from None
         if value is MISSING:
             if required:
-                raise NotationError(
-                    f"has an item {shown(cell)} without its {label}; write each item as «{c.record_form()}»"
+                raise _ItemError(
+                    _("has an item {item} without its {field}; write each item as «{form}»").format(
+                        item=shown(cell), field=label, form=c.record_form()
+                    )
                 )
             continue
         record[key] = value
@@ -319,7 +342,7 @@ def _read_yaml(c: Codec, cell: Any) -> Any:
     try:
         return yaml.safe_load(cell)
     except yaml.YAMLError as e:
-        raise NotationError(f"is not valid YAML ({getattr(e, 'problem', None) or e})") from None
+        raise NotationError(_("is not valid YAML ({error})").format(error=getattr(e, "problem", None) or e)) from None
 
 
 _READERS: dict[str, Callable[[Codec, Any], Any]] = {
@@ -343,7 +366,9 @@ def _joined(pieces: list[str]) -> str:
     """Items as one cell: a line each when they are words, «; » between numbers and codes."""
     for p in pieces:
         if ";" in p or "\n" in p:
-            raise NotationError(f"{shown(p)} holds «;» or a line break, which separate items in the workbook")
+            raise NotationError(
+                _("{item} holds «;» or a line break, which separate items in the workbook").format(item=shown(p))
+            )
     return ("\n" if any(" " in p for p in pieces) else "; ").join(pieces)
 
 
@@ -356,7 +381,7 @@ def _write_mapping(c: Codec, value: Any) -> Any:
     assert c.item is not None
     for key in value:
         if "=" in str(key):
-            raise NotationError(f"{shown(key)} holds «=», which separates a name from its value")
+            raise NotationError(_("{name} holds «=», which separates a name from its value").format(name=shown(key)))
     return _joined([f"{key}={c.item.piece(v)}" for key, v in value.items()])
 
 
@@ -366,7 +391,7 @@ def _write_records(c: Codec, value: Any) -> Any:
     while parts and not parts[-1]:
         parts.pop()
     if any(":" in p for p in parts[:-1]):
-        raise NotationError(f"{shown(parts)}: only the last field of an item may hold «:»")
+        raise NotationError(_("{item}: only the last field of an item may hold «:»").format(item=shown(parts)))
     return (": " if any(codec.kind == "text" for _, _, codec, _ in c.fields) else ":").join(parts)
 
 
@@ -418,7 +443,7 @@ def _optional(annotation: Any) -> tuple[Any, bool]:
 
 def model_of(annotation: Any) -> type[BaseModel] | None:
     """The pydantic model an annotation (or its ``| None``) names, else None."""
-    inner, _ = _optional(annotation)
+    inner, _nullable = _optional(annotation)
     return inner if isinstance(inner, type) and issubclass(inner, BaseModel) else None
 
 
@@ -458,7 +483,7 @@ def _record(model: type[BaseModel], label_of: Callable[[type[BaseModel], str], s
     """A list item's codec when every field of its model is a scalar, else None (YAML then)."""
     fields = []
     for key, info in model.model_fields.items():
-        inner, _ = _optional(info.annotation)
+        inner, _nullable = _optional(info.annotation)
         if _scalar(inner) is None and typing.get_origin(inner) is not Literal:
             return None
         label = label_of(model, key) if label_of else (info.title or key)

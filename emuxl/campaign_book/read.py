@@ -24,7 +24,9 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..definitions import Said
 from ..errors import Problem
+from ..i18n import _
 from ..methods import METHODS
 from .labels import CLUSTER_SHEET, INDICATORS_SHEET, MEMBERS_SHEET, SECTIONS_SHEET
 from .layout import SECTION_KEY, Column, Row, cluster_rows, indicator_columns, member_columns, section_columns
@@ -114,21 +116,29 @@ class BookSource:
 
 def _in_excel_terms(message: str, where: Where | None, loc: Loc) -> str:
     """definitions.py's message for a YAML key, said of a cell."""
-    subject = f"«{where.subject}»" if where and where.subject else "this value"
-    if message.startswith("missing required key"):
-        return f"{subject} is empty; fill it in"
-    if message.startswith("must be ") or message.startswith("has an item"):
+    subject = f"«{where.subject}»" if where and where.subject else _("this value")
+    kind = message.kind if isinstance(message, Said) else ""
+    if kind == "missing" or (not kind and message.startswith("missing required key")):
+        return _("{subject} is empty; fill it in").format(subject=subject)
+    if kind == "too_short" or (not kind and message.startswith("List should have at least")):
+        if loc == ("members",):
+            return _("at least 2 members are needed; add a row per member in «{sheet}» (Mã, Tên)").format(
+                sheet=MEMBERS_SHEET
+            )
+        if loc == ("sections",):
+            return _("no sections yet; add a row per section in «{sheet}» (A, B …)").format(sheet=SECTIONS_SHEET)
+        if len(loc) == 3 and loc[0] == "sections" and loc[2] == "indicators":
+            return _("this section has no indicators; add rows in «{sheet}» with this section in «Phần»").format(
+                sheet=INDICATORS_SHEET
+            )
+    said = message.of(subject) if isinstance(message, Said) else None
+    if said is not None:
+        return said
+    if message.startswith("must be ") or message.startswith("has an item"):  # a plugin's own words
         return f"{subject} {message}"
     if message.startswith("Input should be"):
         return f"{subject} should be{message.removeprefix('Input should be')}"
-    if message.startswith("List should have at least"):
-        if loc == ("members",):
-            return f"at least 2 members are needed; add a row per member in «{MEMBERS_SHEET}» (Mã, Tên)"
-        if loc == ("sections",):
-            return f"no sections yet; add a row per section in «{SECTIONS_SHEET}» (A, B …)"
-        if len(loc) == 3 and loc[0] == "sections" and loc[2] == "indicators":
-            return f"this section has no indicators; add rows in «{INDICATORS_SHEET}» with this section in «Phần»"
-    return message
+    return str(message)
 
 
 # ------------------------------------------------------------------ opening the workbook
@@ -140,11 +150,8 @@ def _open(path: Path, source: BookSource) -> Any:
             warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops (x14 validations)
             return load_workbook(path, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
-        source.problems.append(
-            Problem(
-                source.name, "", f"not a readable .xlsx workbook ({e}); save it in Excel as «Excel Workbook (.xlsx)»"
-            )
-        )
+        message = _("not a readable .xlsx workbook ({error}); save it in Excel as «Excel Workbook (.xlsx)»")
+        source.problems.append(Problem(source.name, "", message.format(error=e)))
         return None
 
 
@@ -152,10 +159,9 @@ def _sheet(book: Any, name: str, source: BookSource) -> Worksheet | None:
     for ws in book.worksheets:
         if same(ws.title, name):
             return ws
+    sheets = ", ".join(f"«{ws.title}»" for ws in book.worksheets)
     source.problems.append(
-        Problem(
-            source.name, "", f"no sheet «{name}»; sheets are {', '.join(f'«{ws.title}»' for ws in book.worksheets)}"
-        )
+        Problem(source.name, "", _("no sheet «{name}»; sheets are {sheets}").format(name=name, sheets=sheets))
     )
     return None
 
@@ -171,12 +177,13 @@ def _set(data: dict[str, Any], path: Sequence[str], value: Any) -> None:
     node[path[-1]] = value
 
 
-def _near(text: str, known: Iterable[str]) -> str:
+def _near(text: str, known: Iterable[str]) -> str | None:
+    """The known label a text most likely means, or None."""
     known = list(known)
     folded = {k.casefold(): k for k in known}
     near = difflib.get_close_matches(text.casefold(), list(folded), n=1, cutoff=0.5)
     near += [k for k in folded if text.casefold() and (text.casefold() in k or k in text.casefold())]
-    return f"did you mean «{folded[near[0]]}»? " if near else ""
+    return folded[near[0]] if near else None
 
 
 # ------------------------------------------------------------------ «Cụm»
@@ -189,7 +196,8 @@ def _read_cluster(ws: Worksheet, camp: BookSource, cat: BookSource) -> None:
     header, columns = _cluster_header(ws)
     label_col, value_col, key_col = (columns.get(h) for h in CLUSTER_COLUMNS[:2] + CLUSTER_COLUMNS[3:])
     if value_col is None:
-        camp.add((), f"no «{CLUSTER_COLUMNS[1]}» column in «{ws.title}»; put the header back in row {header}")
+        message = _("no «{column}» column in «{sheet}»; put the header back in row {row}")
+        camp.add((), message.format(column=CLUSTER_COLUMNS[1], sheet=ws.title, row=header))
         return
     seen: dict[str, int] = {}
     for r in range(header + 1, ws.max_row + 1):
@@ -200,16 +208,18 @@ def _read_cluster(ws: Worksheet, camp: BookSource, cat: BookSource) -> None:
         if row is None:
             if raw not in (None, "") or key:
                 where = Where(ws.title, r, value_col, text or key)
-                hint = _near(key or text, by_key if key else [x.label for x in rows])
-                camp.add(
-                    (), f"unknown row «{key or text}»; {hint}delete the row or fix its «{CLUSTER_COLUMNS[3]}»", where
-                )
+                near = _near(key or text, by_key if key else [x.label for x in rows])
+                if near is None:
+                    message = _("unknown row «{row}»; delete the row or fix its «{column}»")
+                else:
+                    message = _("unknown row «{row}»; did you mean «{near}»? delete the row or fix its «{column}»")
+                camp.add((), message.format(row=key or text, near=near, column=CLUSTER_COLUMNS[3]), where)
             continue
         source = camp if row.target == "campaign" else cat
         where = Where(ws.title, r, value_col, row.label)
         loc = row.path
         if row.key in seen:
-            source.report(loc, f"this row repeats row {seen[row.key]}; delete one of them", where)
+            source.report(loc, _("this row repeats row {row}; delete one of them").format(row=seen[row.key]), where)
             continue
         seen[row.key] = r
         source.cells[loc] = where
@@ -286,20 +296,24 @@ def _table(ws: Worksheet, specs: list[Column], source: BookSource) -> _Table | N
         if len(found) >= min(2, len(specs)) and (best is None or len(found) > len(best[1])):
             best = (r, found, unknown)
     if best is None:
-        source.add(
-            (), f"no header row in «{ws.title}» (the row with «{specs[0].label}», «{specs[1].label}» …); put it back"
-        )
+        message = _("no header row in «{sheet}» (the row with «{first}», «{second}» …); put it back")
+        source.add((), message.format(sheet=ws.title, first=specs[0].label, second=specs[1].label))
         return None
     header, found, unknown = best
     for c, head in unknown:
         where = Where(ws.title, header, c, head)
-        source.add(
-            (), f"unknown column «{head}»; {_near(head, [s.label for s in specs])}delete it or fix its header", where
-        )
+        near = _near(head, [s.label for s in specs])
+        if near is None:
+            message = _("unknown column «{column}»; delete it or fix its header")
+        else:
+            message = _("unknown column «{column}»; did you mean «{near}»? delete it or fix its header")
+        source.add((), message.format(column=head, near=near), where)
     missing = [s for s in specs if s.required and s.key not in found]
     for spec in missing:
         where = Where(ws.title, header, 0, spec.label)
-        source.add((), f"no «{spec.label}» column; put its header back in row {header}", where)
+        source.add(
+            (), _("no «{column}» column; put its header back in row {row}").format(column=spec.label, row=header), where
+        )
     return None if missing else _Table(ws, header, found, {s.key: s for s in specs})
 
 
@@ -376,9 +390,15 @@ def _read_catalogue(sections_ws: Worksheet, indicators_ws: Worksheet, source: Bo
         code = _text(table.cell(r, SECTION_KEY)).removesuffix(".0")
         where = table.where(r, SECTION_KEY, name)
         if code not in index:
-            known = ", ".join(index) or f"none yet: add them in «{SECTIONS_SHEET}»"
-            what = f"section «{code}» is not in «{SECTIONS_SHEET}»" if code else "«Phần» is empty"
-            source.add((), f"{what}; choose one of: {known}", where)
+            if code and index:
+                message = _("section «{code}» is not in «{sheet}»; choose one of: {known}")
+            elif code:
+                message = _("section «{code}» is not in «{sheet}»; choose one of: none yet: add them in «{sheet}»")
+            elif index:
+                message = _("«Phần» is empty; choose one of: {known}")
+            else:
+                message = _("«Phần» is empty; choose one of: none yet: add them in «{sheet}»")
+            source.add((), message.format(code=code, sheet=SECTIONS_SHEET, known=", ".join(index)), where)
             continue
         si = index[code]
         loc = ("sections", si, "indicators", len(sections[si]["indicators"]))
@@ -402,12 +422,14 @@ def _read_method(source: BookSource, table: _Table, r: int, spec: Column, loc: L
     for method in METHODS.values():
         if same(text, method.title) or same(text, method.name):
             return method.name
-    titles = [m.title for m in METHODS.values()]
-    source.report(
-        loc + ("method",),
-        f"unknown scoring method «{text}»; {_near(text, titles)}choose one from the list (sheet «Phương pháp»)",
-        where,
-    )
+    near = _near(text, [m.title for m in METHODS.values()])
+    if near is None:
+        message = _("unknown scoring method «{method}»; choose one from the list (sheet «Phương pháp»)")
+    else:
+        message = _(
+            "unknown scoring method «{method}»; did you mean «{near}»? choose one from the list (sheet «Phương pháp»)"
+        )
+    source.report(loc + ("method",), message.format(method=text, near=near), where)
     return None
 
 
@@ -422,7 +444,8 @@ def _read_params(
         where = table.where(r, spec.key, name)
         if key is None:
             if _text(raw):
-                source.add(loc + ("params",), f"«{spec.label}» is not a parameter of «{title}»; clear this cell", where)
+                message = _("«{label}» is not a parameter of «{method}»; clear this cell")
+                source.add(loc + ("params",), message.format(label=spec.label, method=title), where)
             continue
         ploc = loc + ("params", key)
         source.cells[ploc] = where

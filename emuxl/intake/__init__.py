@@ -20,6 +20,7 @@ from typing import Any
 
 from ..definitions import Campaign
 from ..errors import EmuxlError
+from ..i18n import _
 from ..isolate import DEFAULT_MEMORY, DEFAULT_TIMEOUT, Failure, check_timeout, run_isolated
 from ..layout import KIND_MEMBER, KIND_PEER, META_SHEET, PEER_SHEET, SCORE_SHEET
 from ..methods import Method, ensure_registered, plugins
@@ -333,8 +334,8 @@ def member_status(campaign: Campaign) -> list[MemberStatus]:
             author = ""
             for kind, files in ((KIND_MEMBER, rows), (KIND_PEER, peers)):
                 choice = store.choice(m.code, kind)
-                label = "" if kind == KIND_MEMBER else "peer form: "
-                doubts += [label + text for text in conflicts(files, choice)]
+                found = conflicts(files, choice)
+                doubts += found if kind == KIND_MEMBER else [_("peer form: {doubt}").format(doubt=t) for t in found]
                 if kind == KIND_MEMBER and choice is not None and in_force(files, choice):
                     author = choice.author
             if chosen is None:

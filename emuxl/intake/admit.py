@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..errors import FolderError
+from ..i18n import _
 from .issues import Issue, make_issue
 from .sniff import MAX_FILE_BYTES
 
@@ -209,8 +210,10 @@ def archive_dir(folder: Path) -> Path:
     if not path.is_dir():
         if path.exists() or path.is_symlink():
             raise FolderError(
-                f"{path} is not a folder: emuxl keeps every returned file there. Move it out of the way"
-                " (if it is an old archive, put its files into a folder of that name) and run again."
+                _(
+                    "{path} is not a folder: emuxl keeps every returned file there. Move it out of the way"
+                    " (if it is an old archive, put its files into a folder of that name) and run again."
+                ).format(path=path)
             )
         path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 from pydantic import model_validator
 
+from ..i18n import _
 from ..vnformat import join
 from .base import (
     Cluster,
@@ -130,7 +131,7 @@ class LevelParams(Params):
     @model_validator(mode="after")
     def _shares_in_range(self) -> LevelParams:
         if any(not 0 <= s <= 1 for s in self.levels.values()):
-            raise ValueError("every level's share must be between 0 and 1")
+            raise ValueError(_("every level's share must be between 0 and 1"))
         return self
 
 

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import model_validator
 
+from ..i18n import _
 from ..vnformat import join, number
 from .base import (
     Cluster,
@@ -81,7 +82,7 @@ class LowerParams(Params):
     @model_validator(mode="after")
     def _target_given(self) -> LowerParams:
         if (self.reference == "target") != (self.target is not None):
-            raise ValueError("give target exactly when reference is 'target'")
+            raise ValueError(_("give target exactly when reference is 'target'"))
         return self
 
 

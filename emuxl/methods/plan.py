@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..i18n import _
 from ..vnformat import join, number
 from .base import (
     MAX_AMOUNT,
@@ -229,7 +230,8 @@ def _plan_describe(p: PlanParams, points: float, _unit: str) -> str:
 
 def _plan_check(p: PlanParams, points: float) -> list[tuple[str, str]]:
     if p.cap is not None and p.cap < points * p.base:
-        return [("cap", f"cap {p.cap:g} is below the points at plan ({points * p.base:g}); raise it")]
+        message = _("cap {cap:g} is below the points at plan ({at_plan:g}); raise it")
+        return [("cap", message.format(cap=p.cap, at_plan=points * p.base))]
     return []
 
 

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 
 from pydantic import model_validator
 
+from ..i18n import _
 from ..vnformat import join, number
 from .base import (
     Cluster,
@@ -65,7 +66,7 @@ class RankParams(Params):
     @model_validator(mode="after")
     def _shares_in_range(self) -> RankParams:
         if any(not 0 <= s <= 1 for s in self.shares):
-            raise ValueError("every share must be between 0 and 1")
+            raise ValueError(_("every share must be between 0 and 1"))
         return self
 
 
@@ -206,7 +207,7 @@ class NationalParams(Params):
     def _bands_ascending(self) -> NationalParams:
         tops = [b.top_pct for b in self.bands]
         if tops != sorted(tops):
-            raise ValueError("bands must be listed best first (top_pct ascending)")
+            raise ValueError(_("bands must be listed best first (top_pct ascending)"))
         return self
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..compare import Movement, YearOnYear
 from ..definitions import Campaign, Indicator, ReportInfo, Section
+from ..i18n import _
 from ..methods import Facts, Row, plan_ratio
 from ..methods.writeup import lower_first
 from ..ranking import AWARD_VI, FLAG, MERIT, Ranking, Standing, award_words
@@ -187,7 +188,7 @@ def commendation_sentence(info: ReportInfo, noun: str, blanks: Blanks) -> str:
     if given.state:
         parts.append(f"khen thưởng cấp Nhà nước, toàn Cụm có {listed(given.state)}")
     if not parts:
-        blanks.fill(None, "report.commendations", "commendation figures (section II, emulation work)")
+        blanks.fill(None, "report.commendations", _("commendation figures (section II, emulation work)"))
         return f"Kết quả khen thưởng cấp tỉnh, Ủy ban nhân dân các {noun} trong Cụm đã khen thưởng {LINE}"
     text = "; ".join(parts)
     return text[:1].upper() + text[1:] + "."
@@ -198,7 +199,9 @@ def _sections(results: Results, noun: str, blanks: Blanks) -> list[dict[str, Any
     campaign = results.campaign
     info = campaign.report
     emulation = [
-        blanks.fill(info.emulation, "report.emulation", "emulation movements and commendation work (section II)", LINE),
+        blanks.fill(
+            info.emulation, "report.emulation", _("emulation movements and commendation work (section II)"), LINE
+        ),
         commendation_sentence(info, noun, blanks),
     ]
     home = emulation_section(campaign)
@@ -374,17 +377,18 @@ def build_context(results: Results, today: date | None = None) -> dict[str, Any]
         + (f", {join(called(d, noun) for d in deputies)} làm Cụm phó" if deputies else "")
         + f" {campaign.cluster} năm {campaign.year + 1}."
     )
-    place = blanks.fill(info.place, "report.place", "place in the date line", "……")
+    place = blanks.fill(info.place, "report.place", _("place in the date line"), "……")
     date_line = f"{place}, {long_date(day)}"
     for key in ("number", "proposal_number", "minutes_number"):
         value = getattr(info, key)
         if not value.split("/")[0].strip():  # «      /BC-UBND»: the number is given when the document is issued
-            blanks.fill(None, f"report.{key}", f"document number ({value.strip()}), given when it is issued")
+            what = _("document number ({number}), given when it is issued").format(number=value.strip())
+            blanks.fill(None, f"report.{key}", what)
     signature = {
         "on_behalf": info.signatory.on_behalf,
         "acting": info.signatory.acting or "",
         "title": info.signatory.title,
-        "name": blanks.fill(info.signatory.name, "report.signatory.name", "signatory's name (report, proposal)"),
+        "name": blanks.fill(info.signatory.name, "report.signatory.name", _("signatory's name (report, proposal)")),
     }
     award_words = {FLAG: "Cờ thi đua của Chính phủ", MERIT: "Bằng khen của Thủ tướng Chính phủ"}
     proposed = [award_words[a] for a in (FLAG, MERIT) if proposals[a]] or list(award_words.values())
@@ -503,10 +507,10 @@ def build_context(results: Results, today: date | None = None) -> dict[str, Any]
         "texts": {
             key: blanks.fill(getattr(info, key), f"report.{key}", what, LINE)
             for key, what in (
-                ("situation", "I. general situation (summary report)"),
-                ("assessment", "III. assessment (summary report)"),
-                ("tasks", "V. next year's tasks (summary report)"),
-                ("recommendations", "VI. recommendations (summary report)"),
+                ("situation", _("I. general situation (summary report)")),
+                ("assessment", _("III. assessment (summary report)")),
+                ("tasks", _("V. next year's tasks (summary report)")),
+                ("recommendations", _("VI. recommendations (summary report)")),
             )
         },
         "votes": votes,

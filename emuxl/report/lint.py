@@ -7,6 +7,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from ..i18n import _
 from .render import environment
 
 
@@ -27,12 +28,13 @@ def _runs_of_paragraphs(template: Path) -> list[list[str]]:
     return [re.findall(r"<w:t[^>]*>([^<]*)</w:t>", p) for p in re.findall(r"<w:p[ >].*?</w:p>", xml, flags=re.S)]
 
 
-def where(template: Path, name: str) -> str:
-    """The first paragraph of a template that mentions a name, to say where a problem is."""
+def paragraph_of(template: Path, name: str) -> str | None:
+    """The first paragraph of a template that mentions a name in a tag (its first 120 characters), to say where
+    a problem is; None when none does."""
     for text in _paragraph_texts(template):
         if name in text and ("{{" in text or "{%" in text):
-            return f" (in the paragraph «{text[:120]}»)"
-    return ""
+            return text[:120]
+    return None
 
 
 TAG = re.compile(r"\{[{%].*?[%}]\}", re.S)
@@ -43,7 +45,7 @@ def damaged(template: Path) -> str | None:
     try:
         with zipfile.ZipFile(template) as zf:
             if "word/document.xml" not in zf.namelist():
-                return "it has no document part (word/document.xml)"
+                return _("it has no document part (word/document.xml)")
             zf.read("word/document.xml")
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, KeyError, ValueError) as e:
         return f"{type(e).__name__}: {e}"
@@ -60,8 +62,10 @@ def lint_template(template: Path, context: dict[str, Any]) -> list[str]:
     why = damaged(template)
     if why:
         return [
-            f"{template}: not a Word document (.docx) that can be read ({why}); restore it from a backup copy,"
-            " or take the bundled one again ('emuxl init NEW-FOLDER' writes them to NEW-FOLDER/templates)"
+            _(
+                "{template}: not a Word document (.docx) that can be read ({why}); restore it from a backup copy,"
+                " or take the bundled one again ('emuxl init NEW-FOLDER' writes them to NEW-FOLDER/templates)"
+            ).format(template=template, why=why)
         ]
     problems = []
     for runs in _runs_of_paragraphs(template):
@@ -69,18 +73,30 @@ def lint_template(template: Path, context: dict[str, Any]) -> list[str]:
         for tag in TAG.findall(text):
             if any(q in tag for q in "“”‘’"):
                 problems.append(
-                    f"smart quotes inside the tag «{tag[:80]}»: Word's AutoCorrect changed them; type straight quotes"
+                    _(
+                        "smart quotes inside the tag «{tag}»: Word's AutoCorrect changed them; type straight quotes"
+                    ).format(tag=tag[:80])
                 )
             if not any(tag in run for run in runs):
-                problems.append(f"the tag «{tag[:80]}» is split across formatting runs; retype it in one go")
+                problems.append(
+                    _("the tag «{tag}» is split across formatting runs; retype it in one go").format(tag=tag[:80])
+                )
     try:
         tpl = DocxTemplate(str(template))
         tpl.init_docx()
         source = tpl.patch_xml(tpl.get_xml())
         names = meta.find_undeclared_variables(environment().parse(source))
     except Exception as e:
-        return [*problems, f"the template does not parse: {e}"]
+        return [*problems, _("the template does not parse: {error}").format(error=e)]
     known = set(context) | {"chart"}
     for name in sorted(names - known):
-        problems.append(f"'{name}' is not in the data context{where(template, name)}")
+        paragraph = paragraph_of(template, name)
+        if paragraph is None:
+            problems.append(_("'{name}' is not in the data context").format(name=name))
+        else:
+            problems.append(
+                _("'{name}' is not in the data context (in the paragraph «{paragraph}»)").format(
+                    name=name, paragraph=paragraph
+                )
+            )
     return [f"{template.name}: {p}" for p in problems]

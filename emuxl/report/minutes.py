@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..i18n import _
 from ..results import Results
 from ..vnformat import long_date
 from .parts import DAY, DOTS, LINE, Blanks, called, clock, day_words, header, recipients, title
 
 
-def _person(name: str, title_text: str, blanks: Blanks, key: str, what: str) -> str:
+def _person(name: str, title_text: str, blanks: Blanks, key: str, what_name: str, what_title: str) -> str:
     """«Nguyễn Văn A, Phó Chủ tịch UBND tỉnh Sóc Trăng», with dots for what is missing."""
-    who = blanks.fill(name, f"{key}.name", f"{what}: name")
-    role = blanks.fill(title_text, f"{key}.title", f"{what}: title")
+    who = blanks.fill(name, f"{key}.name", what_name)
+    role = blanks.fill(title_text, f"{key}.title", what_title)
     return f"{who}, {role}"
 
 
@@ -39,7 +40,7 @@ def _attendees(results: Results, blanks: Blanks) -> list[dict[str, str]]:
         member = called(m.name, noun)
         lines.append({"member": member[:1].upper() + member[1:], "people": text})
     if absent:
-        blanks.fill(None, "report.meeting.attendees", "attendees of " + ", ".join(absent))
+        blanks.fill(None, "report.meeting.attendees", _("attendees of {members}").format(members=", ".join(absent)))
     return lines
 
 
@@ -50,7 +51,7 @@ def _votes(results: Results, blanks: Blanks) -> list[dict[str, str]]:
         question = note.removesuffix(": biểu quyết").strip()
         votes.append({"question": question, "result": "", "result_text": LINE})
     if votes:
-        blanks.fill(None, "decisions.votes", "results of the votes on tied members (minutes)")
+        blanks.fill(None, "decisions.votes", _("results of the votes on tied members (minutes)"))
     return votes
 
 
@@ -61,9 +62,9 @@ def minutes_context(results: Results, context: dict[str, Any], blanks: Blanks) -
     meeting = info.meeting
     noun, year, cluster = info.member_noun, campaign.year, campaign.cluster
     key = "report.meeting"
-    when = clock(meeting.time, blanks, f"{key}.time", "meeting start time")
-    day = day_words(meeting.date, blanks, f"{key}.date", "meeting date")
-    place = blanks.fill(meeting.place, f"{key}.place", "meeting place")
+    when = clock(meeting.time, blanks, f"{key}.time", _("meeting start time"))
+    day = day_words(meeting.date, blanks, f"{key}.date", _("meeting date"))
+    place = blanks.fill(meeting.place, f"{key}.place", _("meeting place"))
     town = info.place or "……"
     date_line = f"{town}, {long_date(meeting.date)}" if meeting.date else f"{town}, {DAY}"
     agenda = meeting.agenda or [
@@ -75,7 +76,7 @@ def minutes_context(results: Results, context: dict[str, Any], blanks: Blanks) -
     proposal = context["proposal_sentence"] or f"Cụm thống nhất chưa đề nghị khen thưởng cấp Nhà nước năm {year}."
     if votes:
         proposal = proposal.rstrip(".") + "; các trường hợp đồng hạng theo kết quả biểu quyết nêu trên."
-    end = clock(meeting.end_time, blanks, f"{key}.end_time", "meeting end time")
+    end = clock(meeting.end_time, blanks, f"{key}.end_time", _("meeting end time"))
     chair_member = called(context["chair"]["name"], noun)
     return {
         "document": {
@@ -91,11 +92,21 @@ def minutes_context(results: Results, context: dict[str, Any], blanks: Blanks) -
         },
         "opening": f"Vào lúc {when}, {day}, tại {place}, {cluster} tổ chức họp bình xét, suy tôn thi đua năm {year}.",
         "chaired_by": _person(
-            meeting.chaired_by.name, meeting.chaired_by.title, blanks, f"{key}.chaired_by", "who chaired"
+            meeting.chaired_by.name,
+            meeting.chaired_by.title,
+            blanks,
+            f"{key}.chaired_by",
+            _("who chaired: name"),
+            _("who chaired: title"),
         )
         + f" (đại diện {chair_member}, Cụm trưởng năm {year})",
         "secretary": _person(
-            meeting.secretary.name, meeting.secretary.title, blanks, f"{key}.secretary", "who took the minutes"
+            meeting.secretary.name,
+            meeting.secretary.title,
+            blanks,
+            f"{key}.secretary",
+            _("who took the minutes: name"),
+            _("who took the minutes: title"),
         ),
         "attendees": _attendees(results, blanks),
         "agenda": agenda,
@@ -109,6 +120,6 @@ def minutes_context(results: Results, context: dict[str, Any], blanks: Blanks) -
             f"Cuộc họp kết thúc vào lúc {end} cùng ngày. Biên bản đã được đọc lại cho các thành viên dự họp "
             "cùng nghe và thống nhất thông qua./."
         ),
-        "secretary_name": blanks.fill(meeting.secretary.name, f"{key}.secretary.name", "who took the minutes: name"),
-        "chair_name": blanks.fill(meeting.chaired_by.name, f"{key}.chaired_by.name", "who chaired: name"),
+        "secretary_name": blanks.fill(meeting.secretary.name, f"{key}.secretary.name", _("who took the minutes: name")),
+        "chair_name": blanks.fill(meeting.chaired_by.name, f"{key}.chaired_by.name", _("who chaired: name")),
     }

@@ -20,6 +20,7 @@ from .. import resources
 from ..definitions import Campaign
 from ..errors import ReportError
 from ..files import write_atomic
+from ..i18n import _, language, use_language
 from ..isolate import Failure, run_isolated
 from ..results import Results
 from .context import build_context
@@ -45,14 +46,14 @@ def environment() -> Any:
 
         def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
             if operator == "**" and isinstance(right, int | float) and abs(right) > 100:
-                raise SecurityError("exponent too large in a template")
+                raise SecurityError(_("exponent too large in a template"))
             if operator == "*":
                 for seq, n in ((left, right), (right, left)):
                     if isinstance(seq, str | list | tuple) and isinstance(n, int) and len(seq) * n > MAX_SEQUENCE:
-                        raise SecurityError("a template may not build strings or lists this long")
+                        raise SecurityError(_("a template may not build strings or lists this long"))
             result = super().call_binop(context, operator, left, right)
             if isinstance(result, str | list | tuple) and len(result) > MAX_SEQUENCE:
-                raise SecurityError("a template may not build strings or lists this long")
+                raise SecurityError(_("a template may not build strings or lists this long"))
             return result
 
     env = Bounded(autoescape=True, undefined=StrictUndefined)
@@ -109,15 +110,16 @@ def _chart(context: dict[str, Any], folder: Path) -> Path:
     return path
 
 
-def _render_job(job: tuple[str, dict[str, Any], str]) -> str | None:
-    """Worker side: render one template to a file; return an error message or None."""
+def _render_job(job: tuple[str, dict[str, Any], str, str]) -> str | None:
+    """Worker side: render one template to a file; return an error message (in the caller's language) or None."""
     from docx.shared import Mm
     from docxtpl import DocxTemplate, InlineImage
     from jinja2 import TemplateError, UndefinedError
 
-    from .lint import where
+    from .lint import paragraph_of
 
-    template, context, out = job
+    template, context, out, lang = job
+    use_language(lang)  # a spawned worker does not inherit the language chosen in the caller
     with tempfile.TemporaryDirectory() as tmp:
         try:
             tpl = DocxTemplate(template)
@@ -126,13 +128,22 @@ def _render_job(job: tuple[str, dict[str, Any], str]) -> str | None:
             fit_tables(tpl.docx)  # widths from the content received: every table fits its page
             xml_size = len(tpl.docx.element.xml)
             if xml_size > MAX_OUTPUT:
-                return f"{template}: the rendered document is too large ({xml_size // 1024 // 1024} MB)"
+                return _("{template}: the rendered document is too large ({size} MB)").format(
+                    template=template, size=xml_size // 1024 // 1024
+                )
             tpl.save(Path(tmp) / "out.docx")
             write_atomic(Path(out), (Path(tmp) / "out.docx").read_bytes())
         except UndefinedError as e:
             name = re.findall(r"'([^']+)'", str(e))
-            hint = where(Path(template), name[-1]) if name else ""
-            return f"{template}: {e}{hint}; check the spelling against 'emuxl report --context'"
+            paragraph = paragraph_of(Path(template), name[-1]) if name else None
+            if paragraph is None:
+                return _("{template}: {error}; check the spelling against 'emuxl report --context'").format(
+                    template=template, error=e
+                )
+            return _(
+                "{template}: {error} (in the paragraph «{paragraph}»); check the spelling against"
+                " 'emuxl report --context'"
+            ).format(template=template, error=e, paragraph=paragraph)
         except TemplateError as e:
             return f"{template}: {type(e).__name__}: {e}"
     return None
@@ -152,7 +163,7 @@ def template_paths(campaign: Campaign, chosen: Path | None = None) -> list[Path]
     if chosen is not None:
         path = chosen if chosen.is_file() else campaign.folder / "templates" / chosen
         if not path.is_file():
-            raise ReportError(f"template not found: {chosen}")
+            raise ReportError(_("template not found: {template}").format(template=chosen))
         return [path]
     own = [p for p in sorted((campaign.folder / "templates").glob("*.docx")) if not p.name.startswith("~$")]
     return own or resources.bundled_templates()
@@ -168,15 +179,20 @@ def render_reports(
     """Render each template to out/<template name>.docx (or ``out`` for one template), optionally PDF."""
     campaign = results.campaign
     if out is not None and len(templates) != 1:
-        raise ReportError("--out needs exactly one template (--template)")
+        raise ReportError(_("--out needs exactly one template (--template)"))
     if pdf and not shutil.which("soffice"):
-        raise ReportError("--pdf needs LibreOffice: apt-get install libreoffice-writer-nogui (soffice not found)")
+        raise ReportError(_("--pdf needs LibreOffice: apt-get install libreoffice-writer-nogui (soffice not found)"))
     context = build_context(results, today)
-    jobs = [(str(t), context, str(out or campaign.folder / "out" / t.name)) for t in templates]
+    lang = language()
+    jobs = [(str(t), context, str(out or campaign.folder / "out" / t.name), lang) for t in templates]
     errors = []
     for index, result in run_isolated(_render_job, jobs, jobs=1, timeout=RENDER_TIMEOUT):
         if isinstance(result, Failure):
-            errors.append(f"{templates[index]}: rendering stopped: {result.reason.splitlines()[0]}")
+            errors.append(
+                _("{template}: rendering stopped: {reason}").format(
+                    template=templates[index], reason=result.reason.splitlines()[0]
+                )
+            )
         elif result:
             errors.append(result)
     if errors:
@@ -204,7 +220,11 @@ def to_pdf(docx: Path) -> Path:
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=180)
         made = Path(outdir) / (docx.stem + ".pdf")
         if done.returncode != 0 or not made.is_file():
-            raise ReportError(f"LibreOffice could not convert {docx.name} to PDF: {done.stderr.strip()[:300]}")
+            raise ReportError(
+                _("LibreOffice could not convert {document} to PDF: {error}").format(
+                    document=docx.name, error=done.stderr.strip()[:300]
+                )
+            )
         target = docx.with_suffix(".pdf")
         write_atomic(target, made.read_bytes())
     return target
