@@ -65,6 +65,14 @@ class BadRequest(click.UsageError):
         click.echo(_("Error: {message}").format(message=self.format_message()), err=True)
 
 
+def input_label(campaign: Campaign, indicator: str, field: str) -> str:
+    """An input of an indicator as the messages say it: its key (``plan``), or in Vietnamese its form's label."""
+    if language() == "en":
+        return field
+    found = next((i for i in campaign.catalogue.indicators if i.code == indicator), None)
+    return next((f"«{i.label}»" for i in (found.inputs if found else ()) if i.name == field), field)
+
+
 def other_file(shown: str) -> str:
     """«name (state)» of a member's other file, its state in the chosen language."""
     name, sep, rest = shown.rpartition(" (")
@@ -405,11 +413,12 @@ def status(directory: Path, as_json: bool) -> None:
         return
     peer = campaign.has_peer
     code, member, status_word, errors, warnings = _("code"), _("member"), _("state"), _("err"), _("warn")
+    e, w = max(4, len(errors)), max(4, len(warnings))  # the columns as wide as their headings
     peer_form = "{:<10} ".format(_("peer form")) if peer else ""
-    header = f"{code:<6} {member:<20} {status_word:<24} {errors:>4} {warnings:>4}  " + peer_form + _("file")
+    header = f"{code:<6} {member:<20} {status_word:<24} {errors:>{e}} {warnings:>{w}}  " + peer_form + _("file")
     click.echo(header)
     for r in rows:
-        line = f"{r.code:<6} {r.name:<20} {state(r.state):<24} {r.errors:>4} {r.warnings:>4}  "
+        line = f"{r.code:<6} {r.name:<20} {state(r.state):<24} {r.errors:>{e}} {r.warnings:>{w}}  "
         line += f"{state(r.peer_state):<10} " if peer else ""
         others = ", ".join(other_file(f) for f in r.other_files)
         also = _("  (also: {files})").format(files=others) if r.other_files else ""
@@ -440,9 +449,11 @@ def status(directory: Path, as_json: bool) -> None:
 @reports_errors
 def accept(directory: Path, member: str, indicators: tuple[str, ...], author: str) -> None:
     """Accept the numbers emuxl read from MEMBER's numbers typed as text (1.234,5), explicitly."""
-    for a in accept_numbers(load_campaign(directory), member, indicators, author):
+    campaign = load_campaign(directory)
+    for a in accept_numbers(campaign, member, indicators, author):
         line = _("{indicator} {field} ({cell}): «{raw}» accepted as {number:g}")
-        click.echo(line.format(indicator=a.indicator, field=a.field, cell=a.cell, raw=a.raw, number=a.number))
+        field = input_label(campaign, a.indicator, a.field)
+        click.echo(line.format(indicator=a.indicator, field=field, cell=a.cell, raw=a.raw, number=a.number))
     click.echo(_("Run 'emuxl rank' to use them."))
 
 

@@ -14,6 +14,7 @@ import gettext
 import io
 import locale
 import os
+import sys
 from functools import cache
 from pathlib import Path
 
@@ -81,17 +82,26 @@ def _translations(language: str) -> gettext.NullTranslations:
 
 
 def system_language() -> str:
-    """``vi`` when EMUXL_LANG, the locale variables or the system's locale (Windows: Vietnamese_Vietnam) say
+    """``vi`` when EMUXL_LANG, the locale variables, Windows' display language or the system's locale say
     Vietnamese, else ``en``."""
     for name in (ENV_VARIABLE, "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(name, "")
         if value:
             return "vi" if value.lower().startswith("vi") else "en"
+    if sys.platform == "win32":
+        import ctypes  # the display language, which the locale (the Region format) need not follow
+
+        return language_of_langid(ctypes.windll.kernel32.GetUserDefaultUILanguage())
     try:
         name = locale.getlocale(locale.LC_CTYPE)[0] or ""
     except ValueError:
         name = ""
     return "vi" if name.lower().startswith("vi") else "en"
+
+
+def language_of_langid(langid: int) -> str:
+    """The language of a Windows language identifier: ``vi`` for Vietnamese (primary language 0x2A), else ``en``."""
+    return "vi" if langid & 0x3FF == 0x2A else "en"
 
 
 def use_language(language: str | None = None) -> str:

@@ -129,3 +129,9 @@ def test_vietnamese_output_reaches_a_file_whatever_the_console_encoding(tmp_path
     assert done.returncode == 1
     text = done.stderr.decode("utf-8")
     assert "Lỗi:" in text and "Tên Cụm thi đua" in text
+
+
+@pytest.mark.parametrize(("langid", "language"), [(0x042A, "vi"), (0x0409, "en"), (0x0809, "en"), (0x040C, "en")])
+def test_windows_display_languages(langid: int, language: str) -> None:
+    """Windows' display language (GetUserDefaultUILanguage) Vietnamese, 0x042A, chooses Vietnamese; others English."""
+    assert i18n.language_of_langid(langid) == language
