@@ -144,7 +144,8 @@ def _lower_sentence(facts: Facts[LowerParams]) -> Writeup:
     if not usable:
         return no_data(facts)
     n = len(facts.rows)
-    lacking = [r.name for r in facts.rows if r.name not in {u[0] for u in usable}]
+    reported = {u[0] for u in usable}
+    lacking = [r.name for r in facts.rows if r.name not in reported]
     fewer = [name for name, a, ref in usable if a < ref]
     higher = [name for name, a, ref in usable if a > ref]
     if p.reference == "target":

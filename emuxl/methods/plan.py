@@ -94,7 +94,8 @@ def plan_writeup(facts: Facts[Any]) -> Writeup:
     if not usable:
         return no_data(facts)
     rate, kind = is_rate(facts.unit), cluster_kind(facts)
-    lacking = [r.name for r in facts.rows if r.name not in {u[0] for u in usable}]
+    reported = {u[0] for u in usable}
+    lacking = [r.name for r in facts.rows if r.name not in reported]
     pcts = [(name, q * 100) for name, _p, _a, _prev, q in usable]
     above = sorted((x for x in pcts if x[1] > 100), key=lambda x: -x[1])
     count = sum(1 for *_x, q in usable if q >= 1)

@@ -120,7 +120,8 @@ def _rank_sentence(facts: Facts[RankParams]) -> Writeup:
     )
     if not ranked:
         return no_data(facts)
-    lacking = [r.name for r in facts.rows if r.name not in {n for n, _x in ranked}]
+    reported = {n for n, _x in ranked}
+    lacking = [r.name for r in facts.rows if r.name not in reported]
     leaders = join(f"{n} ({amount(x, facts.unit)})" for n, x in ranked[:3])
     if cluster_kind(facts) != "none":
         _total, text = cluster_figure(facts, [x for _n, x in ranked], lacking)

@@ -8,6 +8,7 @@ does not say is a dotted line, and listed under ``blanks``.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -228,27 +229,47 @@ def _sections(results: Results, noun: str, blanks: Blanks) -> list[dict[str, Any
     return out
 
 
-def _led(results: Results, code: str, base_sections: list[Section]) -> tuple[list[str], list[str]]:
+@dataclass(frozen=True)
+class _Best:
+    """The cluster's best figures, found once for every proposed member: section subtotals, ratios of plan."""
+
+    subtotals: dict[str, float]  # section code -> the best subtotal
+    ratios: dict[str, float]  # plan indicator code -> the best actual / plan of the members
+
+
+def _best(results: Results, base_sections: list[Section]) -> _Best:
+    cards = results.cards.values()
+    subtotals = {s.code: max((c.sections.get(s.code, 0.0) for c in cards), default=0.0) for s in base_sections}
+    ratios: dict[str, float] = {}
+    for ind in results.campaign.catalogue.indicators:
+        if ind.spec.uses_plan:
+            found = [
+                r for m in results.cards if (r := plan_ratio(results.inputs.get(m, {}).get(ind.code, {}))) is not None
+            ]
+            if found:
+                ratios[ind.code] = max(found)
+    return _Best(subtotals, ratios)
+
+
+def _led(results: Results, code: str, base_sections: list[Section], best: _Best) -> tuple[list[str], list[str]]:
     """The sections a member has the best subtotal of, and the plan indicators it has the best ratio of."""
-    cards = results.cards
+    card = results.cards[code]
     sections = [
         s.title
         for s in base_sections
-        if cards[code].sections.get(s.code) is not None
-        and cards[code].sections.get(s.code) == max(c.sections.get(s.code, 0.0) for c in cards.values())
+        if card.sections.get(s.code) is not None and card.sections.get(s.code) == best.subtotals[s.code]
     ]
     indicators = []
     for ind in results.campaign.catalogue.indicators:
         if not ind.spec.uses_plan:
             continue
-        ratios = {m: plan_ratio(results.inputs.get(m, {}).get(ind.code, {})) for m in cards}
-        mine = ratios.get(code)
-        if mine is not None and mine >= 1 and mine == max(r for r in ratios.values() if r is not None):
+        mine = plan_ratio(results.inputs.get(code, {}).get(ind.code, {}))
+        if mine is not None and mine >= 1 and mine == best.ratios.get(ind.code):
             indicators.append(ind.title)
     return sections, indicators
 
 
-def _justification(results: Results, standing: Standing, base_sections: list[Section]) -> str:
+def _justification(results: Results, standing: Standing, base_sections: list[Section], best: _Best) -> str:
     """Why a member is proposed, in the proposal's words: rank, total, what it led, targets reached."""
     campaign = results.campaign
     n = len(campaign.members)
@@ -259,7 +280,7 @@ def _justification(results: Results, standing: Standing, base_sections: list[Sec
         else f"xếp thứ {standing.rank}/{n} của {campaign.cluster} năm {campaign.year} "
         f"với tổng số {fixed(standing.shown)} điểm"
     )
-    sections, indicators = _led(results, standing.member, base_sections)
+    sections, indicators = _led(results, standing.member, base_sections, best)
     parts = [head]
     if sections:
         parts.append("dẫn đầu Cụm ở " + join(f"phần “{t}”" for t in sections))
@@ -282,6 +303,7 @@ def _proposals(results: Results, rows: list[dict[str, Any]], base_sections: list
     campaign, ranking = results.campaign, results.ranking
     noun = campaign.report.member_noun
     by_code = {r["code"]: r for r in rows}
+    best = _best(results, base_sections)
     out: dict[str, Any] = {}
     for award in (FLAG, MERIT):
         out[award] = [
@@ -290,7 +312,7 @@ def _proposals(results: Results, rows: list[dict[str, Any]], base_sections: list
                 "name": by_code[c]["name"],
                 "formal_name": formal_name(by_code[c]["name"], noun),
                 "total": by_code[c]["total"],
-                "justification": _justification(results, ranking.of(c), base_sections),
+                "justification": _justification(results, ranking.of(c), base_sections, best),
                 "pending": False,
             }
             for c in ranking.proposed[award]

@@ -164,20 +164,26 @@ def _run_font(run: Any, para_size: float | None, default: tuple[float, bool]) ->
     return size, bool(bold)
 
 
-def _paragraph_size(paragraph: Any) -> float | None:
-    style = paragraph.style
-    while style is not None:
-        if style.font.size:
-            return float(style.font.size.pt)
-        style = style.base_style
-    return None
+def _paragraph_size(paragraph: Any, known: dict[str | None, float | None]) -> float | None:
+    """The font size a paragraph's style gives (through its base styles), found once per style: python-docx
+    looks a style up by scanning every style of the document, which a 3,321-row annex would do for each cell."""
+    key = paragraph._p.style  # the style's id; None for the document's default paragraph style
+    if key not in known:
+        size, style = None, paragraph.style
+        while style is not None:
+            if style.font.size:
+                size = float(style.font.size.pt)
+                break
+            style = style.base_style
+        known[key] = size
+    return known[key]
 
 
-def _measure_cell(cell: Any, default: tuple[float, bool]) -> tuple[float, float]:
+def _measure_cell(cell: Any, default: tuple[float, bool], known: dict[str | None, float | None]) -> tuple[float, float]:
     """(least, need) in points for a cell's paragraphs: no word broken; every line on one line."""
     least = need = 0.0
     for paragraph in cell.paragraphs:
-        para_size = _paragraph_size(paragraph)
+        para_size = _paragraph_size(paragraph, known)
         indent = paragraph.paragraph_format.left_indent
         pad = indent.pt if indent else 0.0
         line = word = 0.0
@@ -358,6 +364,7 @@ def fit_tables(doc: Any) -> None:
     from docx.table import Table
 
     default = _style_size(doc)
+    known: dict[str | None, float | None] = {}  # paragraph style id -> its font size
     for tbl, available in text_widths(doc):
         table = Table(tbl, doc._body)
         if not needs_fitting(table, available):
@@ -366,7 +373,7 @@ def fit_tables(doc: Any) -> None:
         for row in table.rows:
             line = []
             for cell in _cells(row):
-                least, need = _measure_cell(cell, default)
+                least, need = _measure_cell(cell, default, known)
                 if _no_wrap(cell):  # a name or a number: on one line, whole
                     least = need
                 margin = 2 * CELL_MARGIN
