@@ -77,7 +77,6 @@ class RawBook:
     sheets: dict[str, str] = field(default_factory=dict)  # name -> state (visible, hidden, veryHidden)
     names: dict[str, str] = field(default_factory=dict)  # workbook-level defined name -> reference text
     cells: dict[str, dict[str, Cell]] = field(default_factory=dict)  # sheet -> "B12" -> cell
-    rows: dict[str, dict[str, dict[str, Cell]]] = field(default_factory=dict)  # sheet -> "12" -> "B" -> cell
     merged: dict[str, list[str]] = field(default_factory=dict)  # sheet -> ["A1:C1", …]
     modified: str = ""  # dcterms:modified of the core properties
     duplicates: list[str] = field(default_factory=list)  # what the workbook defines twice (names, sheets)
@@ -85,9 +84,10 @@ class RawBook:
     _spans: dict[str, dict[str, list[Span]]] = field(default_factory=dict, repr=False)
     memo: dict[Any, Any] = field(default_factory=dict, repr=False)  # derived lookups, per reader
 
-    def row(self, sheet: str, number: str) -> dict[str, Cell]:
-        """The cells of one row of a sheet, by column letters."""
-        return self.rows.get(sheet, {}).get(number, {})
+    def cell(self, sheet: str, ref: str) -> Cell | None:
+        """The cell at a plain reference ("B12") of a read sheet, or None when it is empty or not there."""
+        cells = self.cells.get(sheet)
+        return cells.get(ref) if cells is not None else None
 
     def ref(self, name: str) -> tuple[str, str] | None:
         """Where a defined name points: (sheet, "B12"), or None when missing or broken."""
@@ -288,14 +288,20 @@ def _check_tail(xml: bytes, cut: int) -> None:
         raise etree.XMLSyntaxError(f"sheet not well-formed after its data: {e}", None, 0, 0) from e
 
 
-def _sheet_cells(
-    xml: bytes, strings: list[str], styles: Styles
-) -> tuple[dict[str, Cell], dict[str, dict[str, Cell]], list[str]]:
-    """A sheet's cells by reference and by row, and its merged ranges."""
+def _sheet_cells(xml: bytes, strings: list[str], styles: Styles) -> tuple[dict[str, Cell], list[str]]:
+    """A sheet's cells by reference, and its merged ranges.
+
+    The loop runs once per ``<c>`` of the sheet (hundreds per form): plain
+    numbers and shared strings, most of a form's cells, are made here; the
+    other kinds by ``_cell``, which they would reach with the same result.
+    """
     root = _parse_sheet(xml)
     cells: dict[str, Cell] = {}
-    rows: dict[str, dict[str, Cell]] = {}
+    dates, percents = styles
+    known = len(strings)
     for el in root.iter(C_TAG):
+        if not len(el):
+            continue  # a formatted blank: the same as no cell
         raw = formula = inline = None
         for child in el:
             tag = child.tag
@@ -306,20 +312,22 @@ def _sheet_cells(
             elif tag == IS_TAG:
                 inline = child
         if raw is None and formula is None and inline is None:
-            continue  # a formatted blank: the same as no cell
+            continue  # no value, formula or text: a blank as well
         address = cell_address(el.get("r") or "")
         if address is None:
             continue
-        ref, col, row = address
-        style = el.get("s")
-        cell = _cell(el.get("t", "n"), raw, formula, inline, style in styles.dates, strings, style in styles.percents)
-        cells[ref] = cell
-        if row in rows:
-            rows[row][col] = cell
+        kind = el.get("t", "n")
+        if raw is not None and kind == "n" and NUMBER.fullmatch(raw):
+            style = el.get("s")
+            cells[address[0]] = Cell(float(raw), "n", formula, style in dates, style in percents)
+        elif raw is not None and kind == "s":
+            index = int(raw)
+            cells[address[0]] = Cell(strings[index] if 0 <= index < known else "", "s", formula)
         else:
-            rows[row] = {col: cell}
+            style = el.get("s")
+            cells[address[0]] = _cell(kind, raw, formula, inline, style in dates, strings, style in percents)
     merged = [m.get("ref", "") for m in root.iter(f"{M}mergeCell")]
-    return cells, rows, merged
+    return cells, merged
 
 
 def _targets(rels_xml: bytes | None, base: str) -> dict[str, str]:
@@ -393,7 +401,7 @@ def read_book(zf: ZipFile, sheets_wanted: Collection[str]) -> RawBook | Issue:
             book.sheets[name] = state
             path = targets.get(rid, "")
             if name in sheets_wanted and path in parts:
-                book.cells[name], book.rows[name], book.merged[name] = _sheet_cells(parts[path], strings, styles)
+                book.cells[name], book.merged[name] = _sheet_cells(parts[path], strings, styles)
         core = parts.get("docProps/core.xml")
         if core:
             modified = _parse(core).find("dcterms:modified", NS)

@@ -53,8 +53,9 @@ def _col_letter(col: int) -> str:
 
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+ROW_FIELDS = ("code", "title", "unit", "points", "rule", "self")  # what is read of a title row
 ROW_LETTERS = {  # (field, column letters) of a definition row, member form and peer form
-    peer: [(key, LETTERS[col]) for key, (col, _t, _w) in columns.items()]
+    peer: [(key, LETTERS[col]) for key, (col, _t, _w) in columns.items() if key in ROW_FIELDS]
     for peer, columns in ((False, COLUMNS), (True, PEER_COLUMNS))
 }
 
@@ -109,7 +110,7 @@ def _named(book: RawBook, name: str) -> tuple[str, str, Cell | None] | None:
     if where is None:
         return None
     sheet, cell = where
-    return sheet, cell, book.cells.get(sheet, {}).get(cell)
+    return sheet, cell, book.cell(sheet, cell)
 
 
 class Place(NamedTuple):
@@ -174,9 +175,9 @@ def _find_row_cells(
     found = _named(book, name)
     if found is None:
         return None
-    sheet, cell, _ = found
-    row = book.row(sheet, row_number(cell))
-    return {key: row.get(letters) for key, letters in ROW_LETTERS[columns is PEER_COLUMNS]}
+    sheet, cell = found[:2]
+    row = row_number(cell)
+    return {key: book.cell(sheet, letters + row) for key, letters in ROW_LETTERS[columns is PEER_COLUMNS]}
 
 
 def _shown(cell: Cell | None) -> object:
@@ -347,8 +348,8 @@ def _extract_member(campaign: Campaign, book: RawBook, reading: Reading) -> None
         for inp in ind.inputs:
             place = _input_place(block, LETTERS[COLUMNS[inp.column][0]], inp.row)
             got[inp.name] = _take(book, reading, input_name(ind.code, inp.name), inp, ind, place)
-            found = _named(book, input_name(ind.code, inp.name))
-            cells[inp.name] = found[1] if found else ""
+            where = book.ref(input_name(ind.code, inp.name))
+            cells[inp.name] = where[1] if where else ""
         note_place = _input_place(block, LETTERS[COLUMNS["note"][0]], 0)
         _take(book, reading, input_name(ind.code, "note"), NOTE, ind, note_place)
         _check_self_score(book, reading, ind, got)
@@ -360,10 +361,12 @@ def _extract_member(campaign: Campaign, book: RawBook, reading: Reading) -> None
 
 
 def _check_self_score(book: RawBook, reading: Reading, ind: Indicator, values: dict[str, Value]) -> None:
-    expected = self_score(ind, values)
     cells = _row_cells(book, title_name(ind.code), COLUMNS)
     cached = cells.get("self") if cells else None
-    if expected is None or cached is None or cached.kind != "n" or cached.formula is None:
+    if cached is None or cached.kind != "n" or cached.formula is None:
+        return  # no value computed by the form's formula (emuxl and openpyxl write none): nothing to compare
+    expected = self_score(ind, values)  # scored only when there is a cached value to compare it with
+    if expected is None:
         return
     if abs(float(cached.value) - expected) > SELF_TOLERANCE:  # type: ignore[arg-type]
         title = _named(book, title_name(ind.code))
@@ -386,7 +389,7 @@ def _peer_place(book: RawBook, block: tuple[int, int] | None, name: str, member:
     if block is None or where is None or cell_address(where[1]) is None:
         return None
     row = row_number(where[1])
-    shown = book.row(PEER_SHEET, row).get(LETTERS[PEER_COLUMNS["member"][0]])
+    shown = book.cell(PEER_SHEET, LETTERS[PEER_COLUMNS["member"][0]] + row)
     if shown is None or shown.value != member:
         return None  # the row of another member, or of none
     return Place(PEER_SHEET, LETTERS[PEER_COLUMNS["score"][0]], block[0] + 1, block[1])
