@@ -22,7 +22,7 @@ from .files import write_atomic
 from .layout import COLUMNS, KIND_MEMBER, KIND_PEER, SCORE_SHEET
 from .results import compute
 from .scoring import Scorecard, explain
-from .sheets import HEAD, TEXT, TITLE, new_workbook, row_height, set_print
+from .sheets import HEAD, TEXT, TITLE, PlainSheet, new_workbook, row_height, set_print
 from .store import ACCEPTED, MISSING, NOT_READ, REJECTED, WITH_ERRORS, WITH_WARNINGS, Row, Store
 from .vnformat import short_date
 
@@ -78,23 +78,42 @@ def where_in_form(sheet: str, cell: str) -> str:
     return cell
 
 
-def _counted(store: Store, code: str, kind: str) -> tuple[Row | None, list[Row]]:
+@dataclass(frozen=True)
+class _Shared:
+    """What every member's feedback says alike, worked out once per run rather than once per member."""
+
+    titles: dict[str, str]  # indicator code -> title
+    counted: dict[tuple[str, str], int]  # (member, kind) -> the submission that counts
+    contact: str  # the deadline and where to send the corrected file
+    shared_methods: str | None  # the scores sheet's note on points that depend on the other members
+
+
+def _shared(campaign: Campaign, store: Store) -> _Shared:
+    shared = sorted({i.spec.title for i in campaign.catalogue.indicators if i.spec.cluster_wide})
+    note = (
+        "Điểm do Cụm tính theo quy định từ số liệu trong tệp được tính; các tiêu chí chấm theo "
+        f"phương pháp {', '.join(f'«{t}»' for t in shared)} phụ thuộc số liệu của các thành viên khác "
+        "nên có thể thay đổi khi Cụm tổng hợp đủ. Điểm chính thức do Cụm công bố."
+    )
+    return _Shared(
+        titles={i.code: i.title for i in campaign.catalogue.indicators},
+        counted=store.counted(),
+        contact=_contact_line(campaign),
+        shared_methods=note if shared else None,
+    )
+
+
+def _counted(store: Store, shared: _Shared, code: str, kind: str) -> tuple[Row | None, list[Row]]:
     """The submission that counts (else the newest) and every submission of that kind, newest first."""
     rows = [r for r in store.submissions(code) if r.kind == kind]
-    chosen = store.counted().get((code, kind))
+    chosen = shared.counted.get((code, kind))
     return next((r for r in rows if r.id == chosen), rows[0] if rows else None), rows
 
 
-class _Sheet:
-    """A feedback sheet being written: formats, and rows sized to their text."""
+class _Formats:
+    """The cell formats of one feedback workbook, made once and shared by its sheets."""
 
-    def __init__(self, wb: xlsxwriter.Workbook, name: str, columns: Sequence[tuple[str, float]], title: str):
-        self.ws = wb.add_worksheet(name)
-        self.widths = [w for _h, w in columns]
-        self.columns = columns
-        for col, width in enumerate(self.widths):
-            self.ws.set_column(col, col, width)
-        self.row = 0
+    def __init__(self, wb: xlsxwriter.Workbook):
         self.title = wb.add_format(TITLE)
         self.bold = wb.add_format({"bold": True, "text_wrap": True, "valign": "top"})
         self.plain = wb.add_format({"text_wrap": True, "valign": "top"})
@@ -103,28 +122,45 @@ class _Sheet:
         self.number = wb.add_format({**TEXT, "num_format": "#,##0.00", "align": "right"})
         self.total = wb.add_format({**TEXT, "bold": True, "num_format": "#,##0.00", "align": "right"})
         self.total_text = wb.add_format({**TEXT, "bold": True})
+
+
+class _Sheet:
+    """A feedback sheet being written: rows sized to their text."""
+
+    def __init__(
+        self, wb: xlsxwriter.Workbook, formats: _Formats, name: str, columns: Sequence[tuple[str, float]], title: str
+    ):
+        self.ws = wb.add_worksheet(name, worksheet_class=PlainSheet)
+        self.widths = [w for _h, w in columns]
+        self.columns = columns
+        for col, width in enumerate(self.widths):
+            self.ws.set_column(col, col, width)
+        self.row = 0
+        self.formats = formats
         set_print(self.ws, title, self.widths)
 
     def line(self, text: str, style: str = "plain") -> None:
         """A line of text across the sheet's width (wrapped, its row tall enough)."""
-        self.ws.merge_range(self.row, 0, self.row, len(self.widths) - 1, text, getattr(self, style))
+        self.ws.merge_range(self.row, 0, self.row, len(self.widths) - 1, text, getattr(self.formats, style))
         self.ws.set_row(self.row, row_height(text, sum(self.widths) * 0.95))
         self.row += 1
 
     def header(self) -> None:
         """The column titles."""
         for col, (h, _w) in enumerate(self.columns):
-            self.ws.write_string(self.row, col, h, self.head)
+            self.ws.write_string(self.row, col, h, self.formats.head)
         self.ws.set_row(self.row, row_height(*[x for h, w in self.columns for x in (h, w)]))
         self.row += 1
 
     def cells(self, values: list[str | float], style: str = "cell") -> None:
         """One table row: texts written as text, numbers as numbers; tall enough for the longest text."""
+        text = getattr(self.formats, style)
+        number = self.formats.total if style == "total_text" else self.formats.number
         for col, value in enumerate(values):
             if isinstance(value, float):
-                self.ws.write_number(self.row, col, value, self.total if style == "total_text" else self.number)
+                self.ws.write_number(self.row, col, value, number)
             else:
-                self.ws.write_string(self.row, col, value, getattr(self, style))
+                self.ws.write_string(self.row, col, value, text)
         pairs = [x for v, w in zip(values, self.widths, strict=False) if isinstance(v, str) for x in (v, w)]
         self.ws.set_row(self.row, row_height(*pairs) if pairs else None)
         self.row += 1
@@ -157,17 +193,14 @@ def _contact_line(campaign: Campaign) -> str:
     )
 
 
-def _scores(wb: xlsxwriter.Workbook, campaign: Campaign, member: Member, card: Scorecard) -> None:
-    sheet = _Sheet(wb, SCORES, SCORE_COLUMNS, f"Điểm tạm tính - {member.name}")
+def _scores(
+    wb: xlsxwriter.Workbook, formats: _Formats, campaign: Campaign, member: Member, card: Scorecard, shared: _Shared
+) -> None:
+    sheet = _Sheet(wb, formats, SCORES, SCORE_COLUMNS, f"Điểm tạm tính - {member.name}")
     sheet.line(f"ĐIỂM TẠM TÍNH THEO SỐ LIỆU ĐÃ NHẬN - {member.name.upper()}", "title")
     sheet.line(campaign.cluster)
-    shared = sorted({i.spec.title for i in campaign.catalogue.indicators if i.spec.cluster_wide})
-    if shared:
-        sheet.line(
-            "Điểm do Cụm tính theo quy định từ số liệu trong tệp được tính; các tiêu chí chấm theo "
-            f"phương pháp {', '.join(f'«{t}»' for t in shared)} phụ thuộc số liệu của các thành viên khác "
-            "nên có thể thay đổi khi Cụm tổng hợp đủ. Điểm chính thức do Cụm công bố."
-        )
+    if shared.shared_methods:
+        sheet.line(shared.shared_methods)
     sheet.row += 1
     sheet.ws.repeat_rows(sheet.row)  # the column titles on every page
     sheet.header()
@@ -182,19 +215,23 @@ def _scores(wb: xlsxwriter.Workbook, campaign: Campaign, member: Member, card: S
 
 def feedback_workbook(campaign: Campaign, member: Member, store: Store, card: Scorecard | None = None) -> bytes:
     """The bytes of one member's feedback workbook: each file's state and issues, and the points computed."""
-    titles = {i.code: i.title for i in campaign.catalogue.indicators}
+    return _workbook(campaign, member, store, card, _shared(campaign, store))
+
+
+def _workbook(campaign: Campaign, member: Member, store: Store, card: Scorecard | None, shared: _Shared) -> bytes:
     buffer = io.BytesIO()
     wb = new_workbook(buffer, f"Phản hồi tiếp nhận - {member.name}", campaign.cluster)
-    sheet = _Sheet(wb, SHEET, ISSUE_COLUMNS, f"Phản hồi tiếp nhận - {member.name}")
+    formats = _Formats(wb)
+    sheet = _Sheet(wb, formats, SHEET, ISSUE_COLUMNS, f"Phản hồi tiếp nhận - {member.name}")
     sheet.line(f"PHẢN HỒI TIẾP NHẬN BIỂU CHẤM ĐIỂM THI ĐUA NĂM {campaign.year}", "title")
     sheet.line(campaign.cluster)
     sheet.line(f"Đơn vị: {member.name} (mã {member.code})", "bold")
-    sheet.line(_contact_line(campaign))
+    sheet.line(shared.contact)
     sheet.row += 1
     kinds = [(KIND_MEMBER, "Biểu tự chấm điểm")] + ([(KIND_PEER, "Phiếu chấm chéo")] if campaign.has_peer else [])
     accepted = False
     for n, (kind, label) in enumerate(kinds, 1):
-        chosen, rows = _counted(store, member.code, kind)
+        chosen, rows = _counted(store, shared, member.code, kind)
         sheet.line(f"{n}. {label}: {STATE_VI[chosen.status if chosen else MISSING]}", "bold")
         if chosen is None:
             sheet.row += 1
@@ -204,7 +241,7 @@ def feedback_workbook(campaign: Campaign, member: Member, store: Store, card: Sc
         sheet.line(f"Tệp dùng để tính điểm: {chosen.name} ({times})")
         issues = store.issues(chosen.id)
         if issues:
-            _issue_table(sheet, issues, titles)
+            _issue_table(sheet, issues, shared.titles)
         else:
             sheet.line("Không có vấn đề nào.")
         refused = [r for r in rows if r.status == REJECTED and r.id != chosen.id]
@@ -216,7 +253,7 @@ def feedback_workbook(campaign: Campaign, member: Member, store: Store, card: Sc
                 sheet.line(f"- {r.name} (nhận lúc {vietnam_time(r.received_at)}): {reason}")
         sheet.row += 1
     if card is not None and accepted:
-        _scores(wb, campaign, member, card)
+        _scores(wb, formats, campaign, member, card, shared)
     wb.close()
     return buffer.getvalue()
 
@@ -245,21 +282,26 @@ def refresh_feedback(campaign: Campaign, codes: Iterable[str] = ()) -> FeedbackD
     if not wanted:
         return done
     try:
-        cards = compute(campaign).cards  # the points computed now, once for every member written
+        cards = compute(campaign, with_previous=False).cards  # the points now, once for every member written
     except DecisionsError:  # recorded votes no longer fit the scores: rank and report say so; collect goes on
         cards = {}  # and the feedback goes out without the points
     with Store(campaign.folder) as store:
-        for code in sorted(wanted):
-            member = campaign.member(code)
-            path = feedback_path(campaign, member)
-            try:
-                write_atomic(path, feedback_workbook(campaign, member, store, cards.get(code)))
-            except FileInUse as e:
-                done.blocked.append(e)
-                continue
-            if code in due:
-                store.feedback_written(code, due[code])
-            done.written.append(path)
+        shared = _shared(campaign, store)
+        written: dict[str, str] = {}  # member -> since when it was due, noted in one commit (one fsync)
+        try:
+            for code in sorted(wanted):
+                member = campaign.member(code)
+                path = feedback_path(campaign, member)
+                try:
+                    write_atomic(path, _workbook(campaign, member, store, cards.get(code), shared))
+                except FileInUse as e:
+                    done.blocked.append(e)
+                    continue
+                if code in due:
+                    written[code] = due[code]
+                done.written.append(path)
+        finally:  # what was written is noted even if a later one fails (a full disk, say)
+            store.feedback_written(written)
     return done
 
 

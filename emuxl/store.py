@@ -746,10 +746,12 @@ class Store:
             _mark_due(db, members)
 
     @_guarded
-    def feedback_written(self, member: str, since: str) -> None:
-        """A member's feedback was written from the store as it was when it fell due at ``since``."""
+    def feedback_written(self, written: Mapping[str, str]) -> None:
+        """These members' feedback was written (member -> ``since``): from the store as it was when it fell due."""
+        if not written:
+            return
         with self.transaction() as db:
-            db.execute("DELETE FROM feedback_due WHERE member = ? AND since = ?", (member, since))
+            db.executemany("DELETE FROM feedback_due WHERE member = ? AND since = ?", written.items())
 
     # ------------------------------------------------------------------ checking the store itself
 

@@ -6,14 +6,17 @@ import inspect
 import io
 import zipfile
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree
 
 import pytest
+import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
+from emuxl import sheets
 from emuxl.definitions import load_campaign
 from emuxl.forms import member_form, peer_form
-from emuxl.sheets import FIXED_DATE, FONT, FormulaSheet, new_workbook
+from emuxl.sheets import FIXED_DATE, FONT, FormulaSheet, PlainSheet, new_workbook
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
@@ -105,3 +108,63 @@ def test_form_formulas_all_skip_the_rewriting(sample_2025: Path, monkeypatch: py
                 sheet = z.read("xl/worksheets/sheet2.xml").decode()
             assert "<formula>" in sheet  # highlighting rules: XlsxWriter's LEN(TRIM(…))=0
     assert rewritten == []
+
+
+def _sheet_bytes(sheet_class: type[Worksheet], constant_memory: bool = False) -> bytes:
+    """A workbook with every kind of cell PlainSheet writes itself and every kind it hands back to XlsxWriter."""
+    buffer = io.BytesIO()
+    wb = new_workbook(buffer, "test", constant_memory=constant_memory)
+    ws = wb.add_worksheet("Sheet1", worksheet_class=sheet_class)
+    bold, money = wb.add_format({"bold": True}), wb.add_format({"num_format": "#,##0.00"})
+    ws.set_column(3, 3, 12, money)  # a column's format, for a cell without one
+    ws.set_row(2, 30, bold)  # a row's format, for a cell without one
+    texts = ["Tiêu chí", 'a "quoted" <b> & more', " lead", "trail\xa0", "_x0041_ and \x07", "a\nb\tc", "<r>x</r>", ""]
+    for row in range(4):
+        for col, text in enumerate(texts):
+            ws.write_string(row, col, text, bold if (row + col) % 2 else None)
+        ws.write_number(row, 8, 1234.5 + row / 3, money if row % 2 else None)
+        ws.write_number(row, 9, 1e-20, money)
+        ws.write_number(row, 3, -0.0, None)
+    ws.write_formula(4, 0, "=SUM(I1:I4)", money, 10)
+    ws.write_blank(4, 1, None, bold)
+    ws.write_boolean(4, 2, True, bold)
+    ws.write_rich_string(4, 3, "a ", bold, "b", money)
+    ws.merge_range(5, 0, 5, 4, "merged", bold)
+    wb.close()
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("constant_memory", [False, True])
+def test_plain_sheet_and_strings_write_what_xlsxwriter_writes(
+    constant_memory: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PlainSheet's cells and the shared strings written straight out give stock XlsxWriter's bytes."""
+    written: list[str] = []
+    monkeypatch.setattr(sheets._SharedStrings, "_write_si", _spy(sheets._SharedStrings._write_si, written))
+    ours = _sheet_bytes(PlainSheet, constant_memory)
+    assert bool(written) is not constant_memory  # our shared strings part wrote them (none: in-line strings)
+    monkeypatch.setattr(sheets, "_Workbook", xlsxwriter.Workbook)
+    assert ours == _sheet_bytes(Worksheet, constant_memory)
+
+
+def _spy(method: Any, calls: list[str]) -> Any:
+    def spy(self: Any, string: str) -> None:
+        calls.append(string)
+        method(self, string)
+
+    return spy
+
+
+def test_plain_sheet_hook_is_called() -> None:
+    """XlsxWriter still writes cells through Worksheet._write_cell(row, col, cell), which PlainSheet overrides."""
+    theirs = inspect.signature(Worksheet._write_cell).parameters
+    assert list(theirs) == list(inspect.signature(PlainSheet._write_cell).parameters) == ["self", "row", "col", "cell"]
+    calls: list[tuple[int, int]] = []
+
+    class Spy(PlainSheet):
+        def _write_cell(self, row: int, col: int, cell: Any) -> None:
+            calls.append((row, col))
+            super()._write_cell(row, col, cell)
+
+    _sheet_bytes(Spy)
+    assert (0, 0) in calls and (3, 5) in calls
