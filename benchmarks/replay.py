@@ -9,9 +9,11 @@ values, formats, names, validations, conditional formats, merges, print
 setup, document properties, hidden sheets and chart. Only the computing of
 what to write is gone.
 
-``stock=True`` replays every sheet on XlsxWriter's own ``Worksheet`` (which
-rewrites every formula it is given: ~30 regular-expression passes each);
-``stock=False`` keeps the sheet class emuxl asked for (``FormulaSheet``).
+``stock=True`` replays on XlsxWriter's own ``Workbook`` and ``Worksheet``
+(which rewrites every formula it is given: ~30 regular-expression passes
+each); ``stock=False`` keeps the classes emuxl uses (its workbook, which
+writes plain shared strings straight out, and the sheet class it asked
+for: ``FormulaSheet``, ``PlainSheet``).
 """
 
 from __future__ import annotations
@@ -101,21 +103,19 @@ class _Proxy:
 def recording() -> Iterator[list[list[Call]]]:
     """Within the block, every workbook emuxl opens is recorded: one list of calls per workbook."""
     recorder = _Recorder()
-    real = emuxl.sheets.xlsxwriter
+    real = emuxl.sheets._Workbook
 
-    class _Module:
-        @staticmethod
-        def Workbook(target: Any, options: dict[str, Any]) -> _Proxy:
-            calls: list[Call] = [(0, "Workbook", (copy.deepcopy(options),), {}, 1, False)]
-            recorder.books.append(calls)
-            recorder.count = 0
-            return recorder.new(real.Workbook(target, options), calls)
+    def workbook(target: Any, options: dict[str, Any]) -> _Proxy:
+        calls: list[Call] = [(0, "Workbook", (copy.deepcopy(options),), {}, 1, False)]
+        recorder.books.append(calls)
+        recorder.count = 0
+        return recorder.new(real(target, options), calls)
 
-    emuxl.sheets.xlsxwriter = _Module  # type: ignore[assignment]
+    emuxl.sheets._Workbook = workbook  # type: ignore[assignment,misc]
     try:
         yield recorder.books
     finally:
-        emuxl.sheets.xlsxwriter = real
+        emuxl.sheets._Workbook = real  # type: ignore[misc]
 
 
 def record(func: Callable[[], Any]) -> list[list[Call]]:
@@ -141,7 +141,8 @@ def replay(calls: list[Call], stock: bool = True) -> bytes:
     buffer = io.BytesIO()
     objs: list[Any] = [None] * (max(c[4] for c in calls) + 1)
     _, _, (options,), _, _, _ = calls[0]
-    objs[1] = xlsxwriter.Workbook(buffer, copy.deepcopy(options))  # XlsxWriter changes what it is given
+    book = xlsxwriter.Workbook if stock else emuxl.sheets._Workbook  # emuxl's packages its shared strings faster
+    objs[1] = book(buffer, copy.deepcopy(options))  # XlsxWriter changes what it is given
     for target, name, args, kwargs, number, refs in calls[1:]:
         if refs:
             args, kwargs = _resolve(args, objs), _resolve(kwargs, objs)
