@@ -6,6 +6,7 @@ after both and joins them.
 
 from __future__ import annotations
 
+import functools
 import shutil
 import tempfile
 from collections import Counter
@@ -71,9 +72,10 @@ def take_in(
     """
     check_timeout(timeout)
     sources = list(sources) if sources else [campaign.folder / "inbox"]
+    run = functools.partial(_collect, sources=sources, jobs=jobs, timeout=timeout, on_file=on_file, recheck=recheck)
     if dry_run:
-        return _dry_run(campaign, sources, jobs, timeout, on_file, recheck)
-    files = _collect(campaign, sources, jobs, timeout, on_file, recheck)
+        return _dry_run(campaign, run, recheck)
+    files = run(campaign)
     done = refresh_feedback(campaign, {r.member for r in files if r.member})
     return CollectRun(files, done.written, done.blocked)
 
@@ -95,14 +97,7 @@ def _collect(
     return files
 
 
-def _dry_run(
-    campaign: Campaign,
-    sources: list[Path],
-    jobs: int | None,
-    timeout: float,
-    on_file: Callable[[FileResult, int], None] | None,
-    recheck: bool,
-) -> CollectRun:
+def _dry_run(campaign: Campaign, run: Callable[[Campaign], list[FileResult]], recheck: bool) -> CollectRun:
     """collect against a scratch copy of the store and of the archived files it reads again: the verdicts a real
     run gives (duplicates and the files read again included), with the campaign folder left as it was."""
     with tempfile.TemporaryDirectory(prefix="emuxl-dry-run-") as scratch:
@@ -114,5 +109,5 @@ def _dry_run(
                 kept = archived(campaign.folder, sha256)
                 if kept is not None:
                     shutil.copyfile(kept, archive_dir(trial.folder) / kept.name)
-        files = _collect(trial, sources, jobs, timeout, on_file, recheck)
+        files = run(trial)
     return CollectRun(files, [], dry_run=True)
