@@ -1046,17 +1046,22 @@ def load_campaign(folder: Path | str = ".") -> Campaign:
         problem = Problem(CAMPAIGN_FILE, "", _("is a folder, not a file; move it away and put the campaign file back"))
         raise DefinitionsError([problem])
     camp, cat = read_sources(folder)
-    meta = _validate(camp, CampaignFile, camp.data) if not camp.problems else None
-    _check_campaign(camp, camp.data)
-    _check_text(camp, camp.data)
-    _check_numbers(camp, camp.data)
-    catalogue = _validate(cat, Catalogue, cat.data) if not cat.problems else None
-    _check_catalogue(cat, cat.data)
-    _check_text(cat, cat.data)
-    _check_numbers(cat, cat.data)
-    _check_tie_break_sections(camp, camp.data, cat.data)
-    _check_report(camp, camp.data, cat.data)
-    _check_previous(camp, camp.data, folder)
+    # a workbook that could not be opened has nothing to check: its one problem says so
+    camp_read, cat_read = getattr(camp, "opened", True), getattr(cat, "opened", True)
+    meta = _validate(camp, CampaignFile, camp.data) if camp_read and not camp.problems else None
+    if camp_read:
+        _check_campaign(camp, camp.data)
+        _check_text(camp, camp.data)
+        _check_numbers(camp, camp.data)
+        _check_previous(camp, camp.data, folder)
+    catalogue = _validate(cat, Catalogue, cat.data) if cat_read and not cat.problems else None
+    if cat_read:
+        _check_catalogue(cat, cat.data)
+        _check_text(cat, cat.data)
+        _check_numbers(cat, cat.data)
+    if camp_read and cat_read:
+        _check_tie_break_sections(camp, camp.data, cat.data)
+        _check_report(camp, camp.data, cat.data)
     problems = sorted(camp.problems, key=camp.order) + sorted(cat.problems, key=cat.order)
     if problems or meta is None or catalogue is None:
         raise DefinitionsError(problems)

@@ -449,3 +449,15 @@ def test_trial_copy_holds_only_definitions_and_refuses_foreign_folders(tmp_path:
     with pytest.raises(InvalidRequest, match="holds the campaign itself"):
         prepare_trial(sample, sample)
     assert (mine / "notes.txt").read_text() == "keep" and (sample / "inbox" / "real.xlsx").read_bytes() == b"real"
+
+
+def test_a_campaign_workbook_that_cannot_be_opened_is_one_problem(tmp_path: Path) -> None:
+    """A campaign.xlsx that is not a workbook is said once, with how to save it; nothing is reported as empty."""
+    from emuxl.definitions import load_campaign
+    from emuxl.errors import DefinitionsError
+
+    (tmp_path / "campaign.xlsx").write_bytes(b"not a workbook")
+    with pytest.raises(DefinitionsError) as raised:
+        load_campaign(tmp_path)
+    [problem] = [str(p) for p in raised.value.problems]
+    assert problem.startswith("campaign.xlsx: not a readable .xlsx workbook (")

@@ -73,6 +73,7 @@ class BookSource:
     def __init__(self, name: str):
         self.name = name
         self.data: dict[str, Any] = {}
+        self.opened = True  # False when the workbook could not be opened: there is nothing to check
         self.problems: list[Problem] = []
         self.cells: dict[Loc, Where] = {}
         self.reported: set[Loc] = set()
@@ -471,6 +472,7 @@ def read_book(path: Path, *, catalogue_only: bool = False) -> tuple[BookSource, 
     camp, cat = BookSource(path.name), BookSource(path.name)
     book = _open(path, cat if catalogue_only else camp)
     if book is None:
+        camp.opened = cat.opened = False
         return camp, cat
     if not catalogue_only:
         cluster = _sheet(book, CLUSTER_SHEET, camp)
