@@ -18,10 +18,11 @@ import click
 
 from . import __version__, intake, resources, results
 from . import report as reporting
+from .campaign_book.labels import LABELS, label
 from .campaign_files import TRIAL_DIR, convert_campaign, definition_files, init_campaign, prepare_trial
 from .checkup import check_store
 from .collecting import CollectRun, take_in
-from .definitions import Campaign, load_campaign
+from .definitions import BOOK_FILE, Campaign, load_campaign
 from .demo import write_demo_returns
 from .errors import DefinitionsError, EmuxlError, InvalidRequest
 from .files import disk_full, folder_problem
@@ -71,6 +72,13 @@ def input_label(campaign: Campaign, indicator: str, field: str) -> str:
         return field
     found = next((i for i in campaign.catalogue.indicators if i.code == indicator), None)
     return next((f"«{i.label}»" for i in (found.inputs if found else ()) if i.name == field), field)
+
+
+def blank_place(key: str, in_book: bool) -> str:
+    """Where a blank of the reports is set: its key in campaign.yaml, or its row of «Cụm» in campaign.xlsx."""
+    if in_book and key in LABELS:
+        return _("«{label}» in sheet «Cụm» ({key})").format(label=label(key), key=key)
+    return key
 
 
 def other_file(shown: str) -> str:
@@ -617,8 +625,9 @@ def report(directory: Path, template: Path | None, out: Path | None, pdf: bool, 
         for problem in problems:
             click.echo(_("Error: {message}").format(message=problem), err=True)
         blanks = context["blanks"]
-        for blank in blanks:  # not problems: dotted lines to fill in by hand, or keys to set in campaign.yaml
-            click.echo(_("Blank: {key}: {what}").format(key=blank["key"], what=blank["what"]))
+        in_book = (campaign.folder / BOOK_FILE).is_file()
+        for blank in blanks:  # not problems: dotted lines to fill in by hand, or keys to set in the campaign
+            click.echo(_("Blank: {key}: {what}").format(key=blank_place(blank["key"], in_book), what=blank["what"]))
         checked = _("{templates} template(s) checked, {problems} problem(s), {blanks} blank(s) left as dotted lines.")
         click.echo(checked.format(templates=len(templates), problems=len(problems), blanks=len(blanks)))
         if problems:

@@ -461,3 +461,19 @@ def test_a_campaign_workbook_that_cannot_be_opened_is_one_problem(tmp_path: Path
         load_campaign(tmp_path)
     [problem] = [str(p) for p in raised.value.problems]
     assert problem.startswith("campaign.xlsx: not a readable .xlsx workbook (")
+
+
+def test_report_check_names_a_blank_by_its_row_of_the_campaign_workbook(tmp_path: Path) -> None:
+    """For a campaign.xlsx, a blank of the reports is named by its «Cụm» row (the YAML key beside it)."""
+    from click.testing import CliRunner
+
+    from emuxl.cli import main
+
+    runner = CliRunner()
+    assert (
+        runner.invoke(main, ["init", str(tmp_path / "c"), "--sample", "tay-nam-bo-2023", "--format", "xlsx"]).exit_code
+        == 0
+    )
+    done = runner.invoke(main, ["report", str(tmp_path / "c"), "--check"])
+    assert done.exit_code == 0, done.output
+    assert "Blank: «Số biên bản họp bình xét» in sheet «Cụm» (report.minutes_number):" in done.output
