@@ -32,6 +32,7 @@ from .isolate import DEFAULT_TIMEOUT
 from .nextyear import Gap, start_next_year
 from .review import accept_numbers, adjust_score, choose_file
 from .store import ACCEPTED, MISSING, NOT_READ, REJECTED, WITH_ERRORS, WITH_WARNINGS
+from .vnformat import fixed
 from .workbook import rank_taking_edits, ranking_path, write_ranking
 
 LARGE_BATCH = 50  # above this many files, a progress bar instead of a line per file
@@ -98,9 +99,12 @@ def boundary_name(kind: str) -> str:
 
 
 def decimals(x: float, places: int = 2, sign: bool = False) -> str:
-    """A number with ``places`` decimals (893.52), with the decimal comma (893,52) when messages are Vietnamese."""
-    text = f"{x:+.{places}f}" if sign else f"{x:.{places}f}"
-    return text.replace(".", ",") if language() == "vi" else text
+    """A number with ``places`` decimals (893.52); when messages are Vietnamese, written as vnformat writes every
+    number emuxl prints for a reader (893,52; 1.234,50)."""
+    if language() == "en":
+        return f"{x:+.{places}f}" if sign else f"{x:.{places}f}"
+    text = fixed(x, places)
+    return f"+{text}" if sign and not text.startswith("-") else text
 
 
 def form_kind(kind: str) -> str:

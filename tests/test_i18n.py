@@ -135,3 +135,12 @@ def test_vietnamese_output_reaches_a_file_whatever_the_console_encoding(tmp_path
 def test_windows_display_languages(langid: int, language: str) -> None:
     """Windows' display language (GetUserDefaultUILanguage) Vietnamese, 0x042A, chooses Vietnamese; others English."""
     assert i18n.language_of_langid(langid) == language
+
+
+def test_rank_in_vietnamese_writes_numbers_the_vietnamese_way(demo_2023: Path) -> None:
+    """`--lang vi rank`: totals and margins with the decimal comma (vnformat), states and boundaries in Vietnamese."""
+    done = CliRunner().invoke(main, ["--lang", "vi", "rank", str(demo_2023)])
+    assert done.exit_code == 0, done.output
+    first = next(line for line in done.output.splitlines() if line.strip().startswith("1 "))
+    assert re.search(r" \d{3},\d\d ", first) and not re.search(r"\d\.\d\d", first), first
+    assert "Khoảng cách điểm ở vị trí dẫn đầu: " in done.output and "Margin" not in done.output
