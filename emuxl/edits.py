@@ -76,12 +76,9 @@ def _shown(value: Value) -> str:
 def record(sheet: str, code_col: int, member_col: int, cells: Mapping[tuple[str, str], Mapping[str, Any]]) -> bytes:
     """The compressed record of a written workbook's editable cells.
 
-    ``cells``: (indicator, member) → field → (column number, value written).
+    ``cells``: (indicator, member) → field → [column number, value written].
     """
-    rows = [
-        [ind, member, {field: [col, value] for field, (col, value) in fields.items()}]
-        for (ind, member), fields in cells.items()
-    ]
+    rows = [[ind, member, fields] for (ind, member), fields in cells.items()]
     data = {"sheet": sheet, "code": code_col, "member": member_col, "rows": rows}
     return zlib.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode(), 6)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from .definitions import Campaign, Indicator
@@ -80,8 +80,13 @@ class Written:
     """The workbook's bytes and, for every formula cell, the value Python computed for it."""
 
     data: bytes
-    expected: dict[tuple[str, str], float] = field(default_factory=dict)
+    computed: dict[tuple[str, int, int], float] = field(default_factory=dict)  # (sheet, row, column) -> value
     editable: bytes = b""  # the record of its editable cells (see edits.py)
+
+    @property
+    def expected(self) -> dict[tuple[str, str], float]:
+        """The value Python computed for each formula cell, by (sheet, "B12")."""
+        return {(sheet, xl_rowcol_to_cell(row, col)): value for (sheet, row, col), value in self.computed.items()}
 
 
 class _Book:
@@ -106,10 +111,10 @@ class _Book:
         self.share = add({"border": 1, "num_format": "0%", "align": "center", "valign": "top"})
         self.warn = add({**TEXT, "bg_color": WARN})
         self.warn_center = add({**TEXT, "bg_color": WARN, "align": "center"})
-        self.expected: dict[tuple[str, str], float] = {}
+        self.computed: dict[tuple[str, int, int], float] = {}  # formula cells: (sheet, row, column) -> value
         self.title_text = f"Kết quả chấm điểm thi đua năm {campaign.year}"
         self.chart_sheet: Any = None
-        self.editable: dict[tuple[str, str], dict[str, tuple[int, Value]]] = {}
+        self.editable: dict[tuple[str, str], dict[str, list[Any]]] = {}  # (indicator, member) -> field -> [col, value]
 
     def sheet(
         self, name: str, widths: Sequence[float], freeze: tuple[int, int], keys: int = 0, heads: Sequence[str] = ()
@@ -127,7 +132,7 @@ class _Book:
     def formula(self, ws: Worksheet, row: int, col: int, text: str, value: float, fmt: object) -> str:
         """Write a formula with its cached value and remember the value to check it."""
         ws.write_formula(row, col, text, fmt, value)
-        self.expected[(ws.name, xl_rowcol_to_cell(row, col))] = value
+        self.computed[(ws.name, row, col)] = value
         return xl_rowcol_to_cell(row, col, row_abs=True, col_abs=True)
 
 
@@ -198,6 +203,11 @@ def _detail_block(
         a, b = xl_rowcol_to_cell(first, COL[key], True, True), xl_rowcol_to_cell(last, COL[key], True, True)
         return f"{a}:{b}"
 
+    # the same for every member of the block: worked out once
+    columns = {"actual": column_range("actual")}
+    ratios = column_range("ratio")
+    inputs_at = [(inp, input_column(inp, COL)) for inp in ind.inputs]
+    letters = {col: xl_col_to_name(col) for _inp, col in inputs_at} | {COL["adjusted"]: xl_col_to_name(COL["adjusted"])}
     finals: dict[str, str] = {}
     for r, member in enumerate(campaign.members, start=first):
         values = inputs.get(member.code, {}).get(ind.code, {})
@@ -214,15 +224,15 @@ def _detail_block(
         ws.write_string(r, COL["member"], member.code, book.text)
         ws.write_string(r, COL["name"], member.name, book.text)
         ws.write_string(r, COL["unit"], ind.unit, book.text)
+        number_of_row = str(r + 1)
         refs: dict[str, str] = {}
-        typed: dict[str, tuple[int, Value]] = {}
-        for inp in ind.inputs:
-            col = input_column(inp, COL)
+        typed: dict[str, list[Any]] = {}
+        for inp, col in inputs_at:
             value = values.get(inp.name)
             _write_value(ws, r, col, value, book, whole=inp.kind == "integer")
-            refs[inp.name] = xl_rowcol_to_cell(r, col)
-            typed[inp.name] = (col, float(value) if isinstance(value, int | float) else value)
-        typed[ADJUSTED] = (COL["adjusted"], cell.adjustment.points if cell.adjustment else None)
+            refs[inp.name] = letters[col] + number_of_row
+            typed[inp.name] = [col, float(value) if isinstance(value, int | float) else value]
+        typed[ADJUSTED] = [COL["adjusted"], cell.adjustment.points if cell.adjustment else None]
         book.editable[(ind.code, member.code)] = typed
         if ind.spec.uses_plan:
             plan, actual = refs["plan"], refs["actual"]
@@ -230,13 +240,8 @@ def _detail_block(
             text = f'=IF(AND(ISNUMBER({plan}),ISNUMBER({actual})),IF({plan}>0,{actual}/{plan},""),"")'
             ws.write_formula(r, COL["ratio"], text, book.pct, ratio_value if ratio_value is not None else "")
             if ratio_value is not None:
-                book.expected[(ws.name, xl_rowcol_to_cell(r, COL["ratio"]))] = ratio_value
-        spec = Refs(
-            inputs=refs,
-            column={"actual": column_range("actual")},
-            ratios=column_range("ratio"),
-            peers=peer_ranges.get((ind.code, member.code)),
-        )
+                book.computed[(ws.name, r, COL["ratio"])] = ratio_value
+        spec = Refs(inputs=refs, column=columns, ratios=ratios, peers=peer_ranges.get((ind.code, member.code)))
         computed = book.formula(
             ws, r, COL["formula"], "=" + ind.spec.formula(spec, ind.settings, ind.points), cell.computed, book.num
         )
@@ -244,7 +249,7 @@ def _detail_block(
             ws.write_number(r, COL["adjusted"], cell.adjustment.points, book.num)
         else:
             ws.write_blank(r, COL["adjusted"], None, book.num)
-        adjusted = xl_rowcol_to_cell(r, COL["adjusted"])
+        adjusted = letters[COL["adjusted"]] + number_of_row
         final = f"=IF(ISNUMBER({adjusted}),{adjusted},{computed})"
         finals[member.code] = book.formula(ws, r, COL["points"], final, cell.points, book.bold_num)
         if "self" not in refs:
@@ -324,8 +329,8 @@ def ranking_workbook(results: Results) -> Written:
             ws.write_string(r, 1, "Cộng", book.head)
             subtotal_cells[section.code] = {}
             first_row = HEAD_ROW + 1
+            rows = [first_row + k for k, i in enumerate(section.indicators) if i.spec.role == "base"]
             for j, m in enumerate(campaign.members):
-                rows = [first_row + k for k, i in enumerate(section.indicators) if i.spec.role == "base"]
                 cells = ",".join(xl_rowcol_to_cell(x, 2 + j) for x in rows)
                 cell = book.formula(ws, r, 2 + j, f"=SUM({cells})", cards[m.code].sections[section.code], book.bold_num)
                 subtotal_cells[section.code][m.code] = _ref(ws.name, cell)
@@ -336,7 +341,7 @@ def ranking_workbook(results: Results) -> Written:
     previous_sheet(book, results)
     book.wb.close()
     editable = record(DETAIL, cols["code"], cols["member"], book.editable)
-    return Written(book.buffer.getvalue(), book.expected, editable)
+    return Written(book.buffer.getvalue(), book.computed, editable)
 
 
 def _summary(
