@@ -76,7 +76,7 @@ def take_in(
     if dry_run:
         return _dry_run(campaign, run, recheck)
     files = run(campaign)
-    done = refresh_feedback(campaign, {r.member for r in files if r.member})
+    done = refresh_feedback(campaign, {r.member for r in files if r.member}, jobs)
     return CollectRun(files, done.written, done.blocked)
 
 

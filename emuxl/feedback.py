@@ -7,7 +7,10 @@ Everything that came from a returned file is written as a plain string.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Sequence
+import multiprocessing
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -16,10 +19,12 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name as letter_of
 
+from . import i18n
 from .definitions import Campaign, Member
 from .errors import DecisionsError, FileInUse
 from .files import write_atomic
 from .layout import COLUMNS, KIND_MEMBER, KIND_PEER, SCORE_SHEET
+from .methods import Method, ensure_registered, plugins
 from .results import compute
 from .scoring import Scorecard, explain
 from .sheets import HEAD, TEXT, TITLE, PlainSheet, new_workbook, row_height, set_print
@@ -103,11 +108,41 @@ def _shared(campaign: Campaign, store: Store) -> _Shared:
     )
 
 
-def _counted(store: Store, shared: _Shared, code: str, kind: str) -> tuple[Row | None, list[Row]]:
-    """The submission that counts (else the newest) and every submission of that kind, newest first."""
-    rows = [r for r in store.submissions(code) if r.kind == kind]
-    chosen = shared.counted.get((code, kind))
-    return next((r for r in rows if r.id == chosen), rows[0] if rows else None), rows
+@dataclass(frozen=True)
+class _Returned:
+    """One kind of form as a member returned it: the file that counts (else the newest), its issues, and the other
+    files of that kind that were refused, each with its first issue."""
+
+    chosen: Row | None
+    issues: list[dict[str, Any]]
+    refused: list[tuple[Row, dict[str, Any] | None]]
+
+
+@dataclass(frozen=True)
+class _MemberFeedback:
+    """What one member's feedback workbook shows, read from the store: it is then written without the store."""
+
+    code: str
+    returned: list[tuple[str, str, _Returned]]  # (kind, label, what was returned)
+    card: Scorecard | None
+
+
+def _gather(campaign: Campaign, store: Store, shared: _Shared, code: str, card: Scorecard | None) -> _MemberFeedback:
+    kinds = [(KIND_MEMBER, "Biểu tự chấm điểm")] + ([(KIND_PEER, "Phiếu chấm chéo")] if campaign.has_peer else [])
+    submissions = store.submissions(code)
+    returned = []
+    for kind, label in kinds:
+        rows = [r for r in submissions if r.kind == kind]
+        counted = shared.counted.get((code, kind))
+        chosen = next((r for r in rows if r.id == counted), rows[0] if rows else None)
+        if chosen is None:
+            returned.append((kind, label, _Returned(None, [], [])))
+            continue
+        refused = [
+            (r, next(iter(store.issues(r.id)), None)) for r in rows if r.status == REJECTED and r.id != chosen.id
+        ]
+        returned.append((kind, label, _Returned(chosen, store.issues(chosen.id), refused)))
+    return _MemberFeedback(code, returned, card)
 
 
 class _Formats:
@@ -215,10 +250,11 @@ def _scores(
 
 def feedback_workbook(campaign: Campaign, member: Member, store: Store, card: Scorecard | None = None) -> bytes:
     """The bytes of one member's feedback workbook: each file's state and issues, and the points computed."""
-    return _workbook(campaign, member, store, card, _shared(campaign, store))
+    shared = _shared(campaign, store)
+    return _workbook(campaign, member, _gather(campaign, store, shared, member.code, card), shared)
 
 
-def _workbook(campaign: Campaign, member: Member, store: Store, card: Scorecard | None, shared: _Shared) -> bytes:
+def _workbook(campaign: Campaign, member: Member, got: _MemberFeedback, shared: _Shared) -> bytes:
     buffer = io.BytesIO()
     wb = new_workbook(buffer, f"Phản hồi tiếp nhận - {member.name}", campaign.cluster)
     formats = _Formats(wb)
@@ -228,10 +264,9 @@ def _workbook(campaign: Campaign, member: Member, store: Store, card: Scorecard 
     sheet.line(f"Đơn vị: {member.name} (mã {member.code})", "bold")
     sheet.line(shared.contact)
     sheet.row += 1
-    kinds = [(KIND_MEMBER, "Biểu tự chấm điểm")] + ([(KIND_PEER, "Phiếu chấm chéo")] if campaign.has_peer else [])
     accepted = False
-    for n, (kind, label) in enumerate(kinds, 1):
-        chosen, rows = _counted(store, shared, member.code, kind)
+    for n, (kind, label, returned) in enumerate(got.returned, 1):
+        chosen = returned.chosen
         sheet.line(f"{n}. {label}: {STATE_VI[chosen.status if chosen else MISSING]}", "bold")
         if chosen is None:
             sheet.row += 1
@@ -239,23 +274,69 @@ def _workbook(campaign: Campaign, member: Member, store: Store, card: Scorecard 
         accepted = accepted or (kind == KIND_MEMBER and chosen.status != REJECTED)
         times = f"lưu lúc {vietnam_time(chosen.saved_at)}, nhận lúc {vietnam_time(chosen.received_at)}"
         sheet.line(f"Tệp dùng để tính điểm: {chosen.name} ({times})")
-        issues = store.issues(chosen.id)
-        if issues:
-            _issue_table(sheet, issues, shared.titles)
+        if returned.issues:
+            _issue_table(sheet, returned.issues, shared.titles)
         else:
             sheet.line("Không có vấn đề nào.")
-        refused = [r for r in rows if r.status == REJECTED and r.id != chosen.id]
-        if refused:
+        if returned.refused:
             sheet.line(f"Các tệp {label.lower()} khác không được tiếp nhận:", "bold")
-            for r in refused:
-                first = next(iter(store.issues(r.id)), None)
+            for r, first in returned.refused:
                 reason = f"{first['message']} {first['fix']}" if first else ""
                 sheet.line(f"- {r.name} (nhận lúc {vietnam_time(r.received_at)}): {reason}")
         sheet.row += 1
-    if card is not None and accepted:
-        _scores(wb, formats, campaign, member, card, shared)
+    if got.card is not None and accepted:
+        _scores(wb, formats, campaign, member, got.card, shared)
     wb.close()
     return buffer.getvalue()
+
+
+def _write_one(campaign: Campaign, shared: _Shared, got: _MemberFeedback) -> Path | FileInUse:
+    """Write one member's feedback workbook: its path, or why it could not be written (open elsewhere)."""
+    member = campaign.member(got.code)
+    path = feedback_path(campaign, member)
+    try:
+        write_atomic(path, _workbook(campaign, member, got, shared))
+    except FileInUse as e:
+        return e
+    return path
+
+
+PARALLEL_FROM = 200  # members: for fewer, starting the worker processes costs more than they save
+CHUNK = 50  # members a worker writes per task
+
+_writer: tuple[Campaign, _Shared] | None = None  # a worker's campaign and what every feedback says alike
+
+
+def _start_writer(campaign: Campaign, shared: _Shared, methods: tuple[Method[Any], ...], language: str) -> None:
+    """Worker side: keep what every task needs (spawned: plugin methods and the language are passed)."""
+    global _writer
+    ensure_registered(methods)
+    i18n.use_language(language)
+    _writer = (campaign, shared)
+
+
+def _write_chunk(chunk: list[_MemberFeedback]) -> list[tuple[str, Path | FileInUse]]:
+    """Worker side: write a chunk of members' feedback workbooks."""
+    assert _writer is not None, "the worker was started without _start_writer"
+    campaign, shared = _writer
+    return [(got.code, _write_one(campaign, shared, got)) for got in chunk]
+
+
+def _write_all(
+    campaign: Campaign, shared: _Shared, todo: list[_MemberFeedback], jobs: int | None
+) -> Iterator[tuple[str, Path | FileInUse]]:
+    """Write the feedback workbooks, on ``jobs`` worker processes when there are many; each as it is done."""
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    if jobs == 1 or len(todo) < PARALLEL_FROM:
+        for got in todo:
+            yield got.code, _write_one(campaign, shared, got)
+        return
+    chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
+    context = multiprocessing.get_context("spawn")  # one code path, the one Windows has
+    start = (campaign, shared, plugins(), i18n.language())
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_writer, initargs=start) as pool:
+        for done in pool.map(_write_chunk, chunks):
+            yield from done
 
 
 @dataclass
@@ -266,14 +347,15 @@ class FeedbackDone:
     blocked: list[FileInUse] = field(default_factory=list)
 
 
-def refresh_feedback(campaign: Campaign, codes: Iterable[str] = ()) -> FeedbackDone:
+def refresh_feedback(campaign: Campaign, codes: Iterable[str] = (), jobs: int | None = None) -> FeedbackDone:
     """Write the feedback of these members and of every member whose feedback is out of date.
 
     A member's feedback falls due in the store when anything it shows changes
     (a file stored, read again or chosen) and stays due until written: a
     workbook that could not be written because it was open is written by the
     next run, never left saying something older. One open workbook does not
-    stop the others.
+    stop the others. Many workbooks are written on ``jobs`` processes
+    (default: one per CPU).
     """
     done = FeedbackDone()
     with Store(campaign.folder) as store:
@@ -287,20 +369,18 @@ def refresh_feedback(campaign: Campaign, codes: Iterable[str] = ()) -> FeedbackD
         cards = {}  # and the feedback goes out without the points
     with Store(campaign.folder) as store:
         shared = _shared(campaign, store)
-        written: dict[str, str] = {}  # member -> since when it was due, noted in one commit (one fsync)
-        try:
-            for code in sorted(wanted):
-                member = campaign.member(code)
-                path = feedback_path(campaign, member)
-                try:
-                    write_atomic(path, _workbook(campaign, member, store, cards.get(code), shared))
-                except FileInUse as e:
-                    done.blocked.append(e)
-                    continue
-                if code in due:
-                    written[code] = due[code]
-                done.written.append(path)
-        finally:  # what was written is noted even if a later one fails (a full disk, say)
+        todo = [_gather(campaign, store, shared, code, cards.get(code)) for code in sorted(wanted)]
+    written: dict[str, str] = {}  # member -> since when it was due, noted in one commit (one fsync)
+    try:
+        for code, result in _write_all(campaign, shared, todo, jobs):
+            if isinstance(result, FileInUse):
+                done.blocked.append(result)
+                continue
+            if code in due:
+                written[code] = due[code]
+            done.written.append(result)
+    finally:  # what was written is noted even if a later one fails (a full disk, say)
+        with Store(campaign.folder) as store:
             store.feedback_written(written)
     return done
 

@@ -396,6 +396,42 @@ def test_feedback_that_could_not_be_written_is_written_by_the_next_run(sample: P
     assert "Feedback for" not in quiet.stdout  # nothing new: nothing written again
 
 
+def test_feedback_written_on_worker_processes_is_what_one_process_writes(sample: Path, monkeypatch) -> None:
+    """Many members' feedback goes to spawned writers: the same bytes as written in one process; one workbook open
+    elsewhere is reported, stays due for the next run, and the others are written."""
+    from emuxl import feedback
+    from emuxl.store import Store
+
+    _two_forms(sample)
+    (sample / "inbox" / "83.xlsx").write_bytes(b"not a workbook")  # a member whose only file was refused
+    assert emuxl("collect", str(sample)).returncode == 1
+    campaign = load_campaign(sample)
+    codes = [m.code for m in campaign.members]
+    serial = feedback.refresh_feedback(campaign, codes, jobs=1)
+    assert not serial.blocked and len(serial.written) == len(codes)
+    one_process = {path.name: path.read_bytes() for path in serial.written}
+    assert {"80-long-an.xlsx", "82-tien-giang.xlsx", "83-ben-tre.xlsx"} <= set(one_process)
+    for path in serial.written:
+        path.unlink()
+    blocked = feedback.feedback_path(campaign, campaign.member("82"))
+    lock = blocked.with_name(f".~lock.{blocked.name}#")
+    lock.write_text("thu-ky;\n", encoding="utf-8")
+    monkeypatch.setattr(feedback, "PARALLEL_FROM", 1)  # the writers are spawned even for this small cluster
+    monkeypatch.setattr(feedback, "CHUNK", 2)
+    with Store(sample) as store:
+        store.mark_feedback_due(["82"])
+    parallel = feedback.refresh_feedback(campaign, codes, jobs=2)
+    assert [str(blocked) in str(e) for e in parallel.blocked] == [True]
+    assert {path.name: path.read_bytes() for path in parallel.written} == {
+        name: data for name, data in one_process.items() if name != blocked.name
+    }
+    with Store(sample) as store:
+        assert "82" in store.feedback_due()  # written by the next run
+    lock.unlink()
+    again = feedback.refresh_feedback(campaign, [], jobs=2)
+    assert [p.name for p in again.written] == [blocked.name] and blocked.read_bytes() == one_process[blocked.name]
+
+
 # ------------------------------------------------------------------ damage to the campaign folder: a message, exit 1
 
 
