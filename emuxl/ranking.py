@@ -235,8 +235,11 @@ def _awards(standings: list[Standing], flag_quota: int, merit_quota: int) -> lis
     """
     left = {FLAG: flag_quota, MERIT: merit_quota}
     pending: list[PendingVote] = []
-    for rank in sorted({s.rank for s in standings}):
-        group = [s for s in standings if s.rank == rank]
+    by_rank: dict[int, list[Standing]] = {}
+    for s in standings:
+        by_rank.setdefault(s.rank, []).append(s)
+    for rank in sorted(by_rank):
+        group = by_rank[rank]
         for s in group:
             if not s.eligible:
                 s.justification = f"Xếp thứ {s.rank}, không đề nghị khen thưởng: {'; '.join(s.reasons)}"
@@ -489,8 +492,11 @@ def rank(campaign: Campaign, cards: dict[str, Scorecard]) -> Ranking:
         for c in cards.values()
     ]
     ordered: list[Standing] = []
-    for shown in sorted({s.shown for s in standings}, reverse=True):
-        group = [s for s in standings if s.shown == shown]
+    by_total: dict[float, list[Standing]] = {}
+    for s in standings:
+        by_total.setdefault(s.shown, []).append(s)
+    for shown in sorted(by_total, reverse=True):
+        group = by_total[shown]
         for sub in _order(campaign, group, cards):
             place = len(ordered) + 1
             for s in sub:

@@ -22,6 +22,9 @@ _SWAP = str.maketrans(",.", ".,")
 def _grouped(x: float | int, decimals: int, trim: bool) -> str:
     if isinstance(x, float) and not math.isfinite(x):
         raise ValueError(f"{x!r} is not a number that can be written in a document")
+    short = _as_written(x, decimals, trim)
+    if short is not None:
+        return short
     exact = Decimal(repr(x)) if isinstance(x, float) else Decimal(x)
     digits = Context(prec=max(28, exact.adjusted() + decimals + 2))  # 1e308 has 309 digits before the point
     rounded = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP, context=digits)
@@ -31,6 +34,25 @@ def _grouped(x: float | int, decimals: int, trim: bool) -> str:
     if text.startswith("-") and not text.strip("-0.,"):
         text = text[1:]  # no «-0»
     return text.translate(_SWAP)
+
+
+def _as_written(x: float | int, decimals: int, trim: bool) -> str | None:
+    """The number without rounding when its shortest decimal form has no more than ``decimals`` decimals (most
+    numbers emuxl writes: points, counts, typed values), else None; the same text as rounding it would give."""
+    text = repr(x) if isinstance(x, float) else str(int(x))
+    if "e" in text or "n" in text:  # 1e+20, 1.5e-07 (and nan, inf, refused above)
+        return None
+    whole, _, fraction = text.partition(".")
+    fraction = fraction.rstrip("0")
+    if len(fraction) > decimals:
+        return None
+    sign, whole = ("-", whole[1:]) if whole.startswith("-") else ("", whole)
+    if not fraction and not whole.strip("0"):
+        sign = ""  # no «-0»
+    if not trim:
+        fraction = fraction.ljust(decimals, "0")
+    grouped = f"{int(whole):,}".replace(",", ".")
+    return f"{sign}{grouped},{fraction}" if fraction else f"{sign}{grouped}"
 
 
 def number(x: float | int | None, decimals: int = 2) -> str:
