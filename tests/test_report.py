@@ -24,7 +24,7 @@ from emuxl.ranking import rank
 from emuxl.report import build_context, chart_rows, lint_template, render_reports, template_paths
 from emuxl.results import Results
 from emuxl.scoring import score
-from emuxl.vnformat import join, long_date, number, percent
+from emuxl.vnformat import fixed, join, long_date, number, percent
 
 SMALL = Path(__file__).parent / "data" / "small"
 A03 = {  # hand-checked budget revenue: three provinces over plan, nine at 95 %
@@ -69,6 +69,30 @@ def test_vietnamese_formatting() -> None:
     assert long_date(date(2026, 1, 5)) == "ngày 05 tháng 01 năm 2026"
     assert long_date(date(2024, 3, 27)) == "ngày 27 tháng 3 năm 2024"
     assert join(["An Giang", "Đồng Tháp", "Long An"]) == "An Giang, Đồng Tháp và Long An"
+
+
+@pytest.mark.parametrize("decimals", [0, 1, 2, 3, 6])
+def test_numbers_are_rounded_half_up_on_their_decimal_form(decimals: int) -> None:
+    """Every number, short or long, integral or not, of any size: the text the rule gives (half up on the number's
+    shortest decimal form, grouped with dots, decimal comma, no «-0»), whichever way vnformat gets there."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    def by_the_rule(x: float, trim: bool) -> str:
+        rounded = Decimal(repr(x)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+        whole, _, fraction = f"{abs(rounded):f}".partition(".")
+        fraction = fraction.rstrip("0") if trim else fraction
+        text = f"{int(whole):,}".replace(",", ".") + (f",{fraction}" if fraction else "")
+        return text if rounded.is_zero() or rounded > 0 else f"-{text}"
+
+    rng = random.Random(decimals)
+    values = [0.0, -0.0, 0.5, -0.5, 2.675, 999.995, -1234.5, 0.1 + 0.2, 1e15, 1e16, 1e-7, 123456789.25]
+    values += [round(rng.uniform(-1e6, 1e6), rng.randint(0, 7)) for _ in range(3000)]
+    values += [rng.choice([-1, 1]) * 10 ** rng.uniform(-8, 17) for _ in range(3000)]
+    values += [float(rng.randint(-(10**12), 10**12)) for _ in range(1000)]
+    for x in values:
+        assert number(x, decimals) == by_the_rule(x, trim=True), x
+        assert fixed(x, decimals) == by_the_rule(x, trim=False), x
+    assert number(-0.001, 2) == "0" and fixed(-0.001, 2) == "0,00" and number(2.675) == "2,68"
 
 
 def test_summary_sentence_for_a_hand_checked_indicator(sample: Path) -> None:
