@@ -322,21 +322,42 @@ def _write_chunk(chunk: list[_MemberFeedback]) -> list[tuple[str, Path | FileInU
     return [(got.code, _write_one(campaign, shared, got)) for got in chunk]
 
 
-def _write_all(
-    campaign: Campaign, shared: _Shared, todo: list[_MemberFeedback], jobs: int | None
-) -> Iterator[tuple[str, Path | FileInUse]]:
-    """Write the feedback workbooks, on ``jobs`` worker processes when there are many; each as it is done."""
-    jobs = max(1, jobs or os.cpu_count() or 1)
-    if jobs == 1 or len(todo) < PARALLEL_FROM:
-        for got in todo:
-            yield got.code, _write_one(campaign, shared, got)
-        return
-    chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
-    context = multiprocessing.get_context("spawn")  # one code path, the one Windows has
-    start = (campaign, shared, plugins(), i18n.language())
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_writer, initargs=start) as pool:
-        for done in pool.map(_write_chunk, chunks):
+def _started() -> bool:
+    """Worker side: nothing; sent first so that the workers start while the caller computes the points."""
+    return _writer is not None
+
+
+class _Writers:
+    """Where the feedback workbooks are written: in this process, or, when there are many, on ``jobs`` spawned
+    worker processes started at once (they import and unpickle while the caller computes the points)."""
+
+    def __init__(self, campaign: Campaign, shared: _Shared, count: int, jobs: int | None):
+        self.campaign, self.shared = campaign, shared
+        jobs = max(1, jobs or os.cpu_count() or 1)
+        self.pool: ProcessPoolExecutor | None = None
+        if jobs > 1 and count >= PARALLEL_FROM:
+            context = multiprocessing.get_context("spawn")  # one code path, the one Windows has
+            start = (campaign, shared, plugins(), i18n.language())
+            self.pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_writer, initargs=start)
+            for _n in range(jobs):
+                self.pool.submit(_started)
+
+    def write(self, todo: list[_MemberFeedback]) -> Iterator[tuple[str, Path | FileInUse]]:
+        """Write the workbooks; each member's result as it is done."""
+        if self.pool is None:
+            for got in todo:
+                yield got.code, _write_one(self.campaign, self.shared, got)
+            return
+        chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
+        for done in self.pool.map(_write_chunk, chunks):
             yield from done
+
+    def __enter__(self) -> _Writers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
 
 
 @dataclass
@@ -363,25 +384,27 @@ def refresh_feedback(campaign: Campaign, codes: Iterable[str] = (), jobs: int | 
         wanted = (set(codes) | set(due) | missing_feedback(campaign, store)) & set(campaign.member_codes)
     if not wanted:
         return done
-    try:
-        cards = compute(campaign, with_previous=False).cards  # the points now, once for every member written
-    except DecisionsError:  # recorded votes no longer fit the scores: rank and report say so; collect goes on
-        cards = {}  # and the feedback goes out without the points
     with Store(campaign.folder) as store:
         shared = _shared(campaign, store)
-        todo = [_gather(campaign, store, shared, code, cards.get(code)) for code in sorted(wanted)]
     written: dict[str, str] = {}  # member -> since when it was due, noted in one commit (one fsync)
-    try:
-        for code, result in _write_all(campaign, shared, todo, jobs):
-            if isinstance(result, FileInUse):
-                done.blocked.append(result)
-                continue
-            if code in due:
-                written[code] = due[code]
-            done.written.append(result)
-    finally:  # what was written is noted even if a later one fails (a full disk, say)
+    with _Writers(campaign, shared, len(wanted), jobs) as writers:
+        try:
+            cards = compute(campaign, with_previous=False).cards  # the points now, once for every member written
+        except DecisionsError:  # recorded votes no longer fit the scores: rank and report say so; collect goes on
+            cards = {}  # and the feedback goes out without the points
         with Store(campaign.folder) as store:
-            store.feedback_written(written)
+            todo = [_gather(campaign, store, shared, code, cards.get(code)) for code in sorted(wanted)]
+        try:
+            for code, result in writers.write(todo):
+                if isinstance(result, FileInUse):
+                    done.blocked.append(result)
+                    continue
+                if code in due:
+                    written[code] = due[code]
+                done.written.append(result)
+        finally:  # what was written is noted even if a later one fails (a full disk, say)
+            with Store(campaign.folder) as store:
+                store.feedback_written(written)
     return done
 
 

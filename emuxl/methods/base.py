@@ -95,6 +95,8 @@ class Score:
 
 def num(value: Value) -> float | None:
     """The value as a finite number, or None for text, blanks, NaN and infinities."""
+    if type(value) is float:  # the usual case, first
+        return value if math.isfinite(value) else None
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     value = float(value)
