@@ -1,6 +1,6 @@
 """Benchmark of the whole cycle: forms, collect, rank, report, at growing scales, each against its floor.
 
-    .venv/bin/python benchmarks/cycle.py [--scales 830,1660,3321] [--peer-scales 100,250,500]
+    .venv/bin/python benchmarks/cycle.py [--scales 830,1660,3321] [--peer-scales 100,250]
                                          [--indicators 60] [--runs 2] [--markdown FILE] [--small]
 
 Two series of synthetic campaigns (benchmarks/synthetic.py: the bundled 2025
@@ -479,7 +479,7 @@ def markdown(series: dict[str, list[Scale]], header: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", default="830,1660,3321", help="member counts of the national series")
-    parser.add_argument("--peer-scales", default="100,250,500", help="member counts of the peer series ('' for none)")
+    parser.add_argument("--peer-scales", default="100,250", help="member counts of the peer series ('' for none)")
     parser.add_argument("--indicators", type=int, default=60)
     parser.add_argument("--runs", type=int, default=2, help="runs of collect (rank: one more), the fastest counts")
     parser.add_argument("--sample", type=int, default=100, help="members whose forms give the forms ratio")
