@@ -382,10 +382,9 @@ def refresh_feedback(campaign: Campaign, codes: Iterable[str] = (), jobs: int | 
     with Store(campaign.folder) as store:
         due = store.feedback_due()
         wanted = (set(codes) | set(due) | missing_feedback(campaign, store)) & set(campaign.member_codes)
+        shared = _shared(campaign, store)
     if not wanted:
         return done
-    with Store(campaign.folder) as store:
-        shared = _shared(campaign, store)
     written: dict[str, str] = {}  # member -> since when it was due, noted in one commit (one fsync)
     with _Writers(campaign, shared, len(wanted), jobs) as writers:
         try:
