@@ -295,7 +295,15 @@ class Indicator(_Model):
 
     def limits(self, inp: Input) -> Limits:
         """The valid values of one of its inputs."""
+        known = self.input_limits.get(inp.name)
+        if known is not None and known[0] is inp:
+            return known[1]
         return self.spec.limits_for(inp, self.settings, self.points, self.unit)
+
+    @cached_property
+    def input_limits(self) -> dict[str, tuple[Input, Limits]]:
+        """The valid values of each input it shows on the form, by name (looked up for every value read)."""
+        return {i.name: (i, self.spec.limits_for(i, self.settings, self.points, self.unit)) for i in self.inputs}
 
     @cached_property
     def rule(self) -> str:

@@ -8,8 +8,9 @@ the catalogue's fingerprint.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from ..definitions import Campaign, Indicator, shown_fingerprint
 from ..layout import (
@@ -35,6 +36,7 @@ from .checks import Where, check_note, check_value
 from .issues import Issue, make_issue
 from .read import MALFORMED, Cell, RawBook, cell_address, row_number
 
+T = TypeVar("T")
 SELF_TOLERANCE = 0.005  # half a unit of the published precision
 
 
@@ -137,7 +139,7 @@ def _blocks(book: RawBook, sheet: str) -> dict[str, tuple[int, int]]:
     """Indicator code -> the rows of its block on a sheet: its title row (its d_ name), and the last row before
     the next section or indicator title (0: none after it). Worked out once per file."""
     key = ("blocks", sheet)
-    if key not in book.memo:
+    if key not in book.shape:
         titles = []  # (row, code or "" for a section)
         for name in book.names:
             if name.startswith(("s_", "d_")):
@@ -149,8 +151,8 @@ def _blocks(book: RawBook, sheet: str) -> dict[str, tuple[int, int]]:
         for i, (row, code) in enumerate(titles):
             if code:
                 blocks[code] = (row, titles[i + 1][0] - 1 if i + 1 < len(titles) else 0)
-        book.memo[key] = blocks
-    return book.memo[key]
+        book.shape[key] = blocks
+    return book.shape[key]
 
 
 def _block(book: RawBook, code: str, sheet: str) -> tuple[int, int] | None:
@@ -165,19 +167,22 @@ def _shown_place(where: tuple[str, str] | None) -> str:
 def _row_cells(book: RawBook, name: str, columns: dict[str, tuple[int, str, float]]) -> dict[str, Cell | None] | None:
     key = (name, columns is PEER_COLUMNS)
     if key not in book.memo:
-        book.memo[key] = _find_row_cells(book, name, columns)
+        refs = _row_refs(book, name, columns is PEER_COLUMNS)
+        book.memo[key] = None if refs is None else {k: book.cell(refs[0], ref) for k, ref in refs[1].items()}
     return book.memo[key]
 
 
-def _find_row_cells(
-    book: RawBook, name: str, columns: dict[str, tuple[int, str, float]]
-) -> dict[str, Cell | None] | None:
-    found = _named(book, name)
-    if found is None:
-        return None
-    sheet, cell = found[:2]
-    row = row_number(cell)
-    return {key: book.cell(sheet, letters + row) for key, letters in ROW_LETTERS[columns is PEER_COLUMNS]}
+def _row_refs(book: RawBook, name: str, peer: bool) -> tuple[str, dict[str, str]] | None:
+    """The sheet and cells (code, title, unit … by field) of the definition row a title name points at."""
+    key = ("row", name, peer)
+    if key not in book.shape:
+        found = book.ref(name)
+        if found is None:
+            book.shape[key] = None
+        else:
+            row = row_number(found[1])
+            book.shape[key] = (found[0], {field: letters + row for field, letters in ROW_LETTERS[peer]})
+    return book.shape[key]
 
 
 def _shown(cell: Cell | None) -> object:
@@ -186,25 +191,61 @@ def _shown(cell: Cell | None) -> object:
     return float(cell.value) if cell.kind == "n" else nfc(str(cell.value))
 
 
+def _title_rows(book: RawBook) -> list[tuple[str, str]]:
+    """The section and indicator title names of the form, top to bottom, as (kind letter, code)."""
+    if "titles" not in book.shape:
+        rows: list[tuple[int, str, str]] = []
+        for name in book.names:
+            if name.startswith(("s_", "d_")):
+                where = book.ref(name)
+                if where:
+                    rows.append((int(row_number(where[1])), name[:1], name[2:]))
+        book.shape["titles"] = [(kind, code) for _row, kind, code in sorted(rows)]
+    return book.shape["titles"]
+
+
 def _file_fingerprint(campaign: Campaign, book: RawBook) -> str:
     """The fingerprint of the catalogue the file's own definition cells show."""
-    rows: list[tuple[int, str, str]] = []
-    for name in book.names:
-        if name.startswith(("s_", "d_")):
-            found = _named(book, name)
-            if found:
-                rows.append((int(row_number(found[1])), name[:1], name[2:]))
-    shown: list[list[Any]] = []
-    for _row, kind, code in sorted(rows):
-        cells = _row_cells(book, f"{kind}_{code}", COLUMNS) or {}
-        if kind == "s":
-            shown.append([code, _shown(cells.get("title")), []])
-        elif shown:
-            fields = [_shown(cells.get(k)) for k in ("title", "unit", "points", "rule")]
-            shown[-1][2].append([code, *fields])
-    if shown == campaign.catalogue.shown:
+    expected = _shaped(book, "definitions", campaign, lambda: _definition_cells(campaign, book))
+    if expected is not None and all(
+        _shown(book.cell(*where) if where else None) == want for where, want in expected
+    ):  # the usual case: the catalogue's own definitions, where the names say
         return campaign.catalogue.fingerprint
-    return shown_fingerprint(shown)
+    return shown_fingerprint(_shown_catalogue(book, lambda where: _shown(book.cell(*where) if where else None)))
+
+
+_Where = tuple[str, str] | None  # (sheet, "B12"), None: no such cell
+
+
+def _shown_catalogue(book: RawBook, show: Callable[[_Where], Any]) -> list[list[Any]]:
+    """The catalogue as the file's definition rows show it: [section code, title, [[code, title, unit, points,
+    rule], …]] for each section, top to bottom; each field as ``show`` gives it from its cell."""
+    shown: list[list[Any]] = []
+    for kind, code in _title_rows(book):
+        refs = _row_refs(book, f"{kind}_{code}", False)
+        keys = ("title",) if kind == "s" else ("title", "unit", "points", "rule")
+        fields = [show((refs[0], refs[1][key]) if refs else None) for key in keys]
+        if kind == "s":
+            shown.append([code, fields[0], []])
+        elif shown:
+            shown[-1][2].append([code, *fields])
+    return shown
+
+
+def _definition_cells(campaign: Campaign, book: RawBook) -> list[tuple[_Where, Any]] | None:
+    """Each definition cell the catalogue's fingerprint depends on, with what it must show; None when the
+    names' sections and indicators are not the catalogue's own (the fingerprint then differs anyway)."""
+    where = _shown_catalogue(book, lambda place: place)
+    want = campaign.catalogue.shown
+    codes = lambda shown: [(s[0], [i[0] for i in s[2]]) for s in shown]  # noqa: E731
+    if codes(where) != codes(want):
+        return None
+    pairs: list[tuple[_Where, Any]] = []
+    for got, section in zip(where, want, strict=True):
+        pairs.append((got[1], section[1]))
+        for got_row, row in zip(got[2], section[2], strict=True):
+            pairs += zip(got_row[1:], row[1:], strict=True)
+    return pairs
 
 
 def _definition_diffs(campaign: Campaign, book: RawBook, peer: bool) -> list[Issue]:
@@ -237,8 +278,21 @@ def _definition_diffs(campaign: Campaign, book: RawBook, peer: bool) -> list[Iss
     return issues
 
 
+def _shaped(book: RawBook, what: str, campaign: Campaign, make: Callable[[], T]) -> T:
+    """``make()``, worked out once per campaign for every workbook whose names are written alike."""
+    key = (what, id(campaign))
+    kept = book.shape.get(key)
+    if kept is None or kept[0] is not campaign:  # kept[0]: no other campaign at a reused id
+        kept = book.shape[key] = (campaign, make())
+    return kept[1]
+
+
 def _misplaced_definitions(campaign: Campaign, book: RawBook, peer: bool) -> list[Issue]:
     """Section and indicator title names that are gone (their row deleted) or point off the form's title column."""
+    return list(_shaped(book, f"misplaced {peer}", campaign, lambda: _find_misplaced(campaign, book, peer)))
+
+
+def _find_misplaced(campaign: Campaign, book: RawBook, peer: bool) -> list[Issue]:
     sheet = PEER_SHEET if peer else SCORE_SHEET
     column = LETTERS[(PEER_COLUMNS if peer else COLUMNS)["title"][0]]
     sections = campaign.catalogue.sections if not peer else []
@@ -295,23 +349,39 @@ def _verify_structure(campaign: Campaign, book: RawBook, reading: Reading) -> bo
     return False
 
 
-def _take(book: RawBook, reading: Reading, name: str, inp: Input, ind: Indicator, place: Place | None) -> Value:
-    """Read, check and keep one input, from the cell its name points at if that is where the form put it."""
-    found = _named(book, name)
+class _Slot(NamedTuple):
+    """One input of a form as the workbook's names place it: worked out once per campaign and shape of names."""
+
+    name: str
+    inp: Input
+    where: Where | None  # None: the name is missing or broken
+    misplaced: str | None  # where the name points, said, when that is not the input's place
+
+
+def _slot(book: RawBook, name: str, inp: Input, code: str, place: Place | None) -> _Slot:
+    found = book.ref(name)
     if found is None:
-        reading.issues.append(make_issue("broken-name", indicator=ind.code, field=name))
+        return _Slot(name, inp, None, None)
+    misplaced = None if place is not None and place.holds(found) else _shown_place(found)
+    return _Slot(name, inp, Where(found[0], found[1], code, inp.name), misplaced)
+
+
+def _take(book: RawBook, reading: Reading, slot: _Slot, ind: Indicator) -> Value:
+    """Read, check and keep one input, from the cell its name points at if that is where the form put it."""
+    where, inp = slot.where, slot.inp
+    if where is None:
+        reading.issues.append(make_issue("broken-name", indicator=ind.code, field=slot.name))
         return None
-    sheet, cell, content = found
-    where = Where(sheet, cell, ind.code, inp.name)
-    if place is None or not place.holds((sheet, cell)):
-        detail = _shown_place((sheet, cell))
-        issue = make_issue("misplaced-name", detail=detail, label=inp.label, name=name, **where._asdict())
+    sheet, cell = where.sheet, where.cell
+    if slot.misplaced is not None:
+        issue = make_issue("misplaced-name", detail=slot.misplaced, label=inp.label, name=slot.name, **where._asdict())
         reading.issues.append(issue)
         return None
     span = book.merged_over(sheet, cell)
     if span:
         reading.issues.append(make_issue("merged-input", detail=span, **where._asdict()))
         return None
+    content = book.cell(sheet, cell)
     if content is not None and content.kind == MALFORMED:
         reading.issues.append(make_issue("malformed-number", raw=str(content.value)[:100], **where._asdict()))
         reading.values.append((ind.code, inp.name, sheet, cell, str(content.value), None, None))
@@ -321,7 +391,8 @@ def _take(book: RawBook, reading: Reading, name: str, inp: Input, ind: Indicator
         value, issues = check_note(content, where)
     else:
         value, issues = check_value(content, inp, ind, where)
-    reading.issues.extend(issues)
+    if issues:
+        reading.issues.extend(issues)
     raw = "" if content is None or content.value is None else str(content.value)
     number = value if isinstance(value, float) else None
     text = value if isinstance(value, str) else None
@@ -340,42 +411,66 @@ def _input_place(block: tuple[int, int] | None, column: str, sub_row: int) -> Pl
     return Place(SCORE_SHEET, column, first) if sub_row == 0 else Place(SCORE_SHEET, column, first + 1, last)
 
 
-def _extract_member(campaign: Campaign, book: RawBook, reading: Reading) -> None:
+class _IndicatorPlan(NamedTuple):
+    """An indicator's inputs and evidence note on a member form, and the cell of the form's own score of it."""
+
+    ind: Indicator
+    slots: list[_Slot]
+    note: _Slot
+    self_cell: _Where
+
+
+_MemberPlan = list[_IndicatorPlan]
+
+
+def _member_plan(campaign: Campaign, book: RawBook) -> _MemberPlan:
+    """Every input of a member form, placed by the workbook's names."""
+    plan = []
     for ind in campaign.catalogue.indicators:
-        got: dict[str, Value] = {}
-        cells: dict[str, str] = {}
         block = _block(book, ind.code, SCORE_SHEET)
+        slots = []
         for inp in ind.inputs:
-            place = _input_place(block, LETTERS[COLUMNS[inp.column][0]], inp.row)
-            got[inp.name] = _take(book, reading, input_name(ind.code, inp.name), inp, ind, place)
-            where = book.ref(input_name(ind.code, inp.name))
-            cells[inp.name] = where[1] if where else ""
-        note_place = _input_place(block, LETTERS[COLUMNS["note"][0]], 0)
-        _take(book, reading, input_name(ind.code, "note"), NOTE, ind, note_place)
-        _check_self_score(book, reading, ind, got)
+            place = _input_place(block, _column(inp.column), inp.row)
+            slots.append(_slot(book, input_name(ind.code, inp.name), inp, ind.code, place))
+        note = _slot(book, input_name(ind.code, "note"), NOTE, ind.code, _input_place(block, _column("note"), 0))
+        refs = _row_refs(book, title_name(ind.code), False)
+        plan.append(_IndicatorPlan(ind, slots, note, (refs[0], refs[1]["self"]) if refs else None))
+    return plan
+
+
+def _column(key: str) -> str:
+    return LETTERS[COLUMNS[key][0]]
+
+
+def _extract_member(campaign: Campaign, book: RawBook, reading: Reading) -> None:
+    for ind, slots, note, self_cell in _shaped(book, "member", campaign, lambda: _member_plan(campaign, book)):
+        got: dict[str, Value] = {slot.inp.name: _take(book, reading, slot, ind) for slot in slots}
+        _take(book, reading, note, ind)
+        if self_cell is not None:
+            _check_self_score(reading, ind, got, book.cell(*self_cell), self_cell[1])
         for warning in ind.spec.plausible(got, ind.settings):
+            cells = {slot.inp.name: (slot.where.cell if slot.where else "") for slot in slots}
             cell = cells.get("actual") or next(iter(cells.values()), "")
             reading.issues.append(
                 make_issue("implausible-value", sheet=SCORE_SHEET, cell=cell, indicator=ind.code, detail=warning)
             )
 
 
-def _check_self_score(book: RawBook, reading: Reading, ind: Indicator, values: dict[str, Value]) -> None:
-    cells = _row_cells(book, title_name(ind.code), COLUMNS)
-    cached = cells.get("self") if cells else None
+def _check_self_score(
+    reading: Reading, ind: Indicator, values: dict[str, Value], cached: Cell | None, cell: str
+) -> None:
+    """A warning when the self-score the form's formula computed is not what emuxl computes from its inputs."""
     if cached is None or cached.kind != "n" or cached.formula is None:
         return  # no value computed by the form's formula (emuxl and openpyxl write none): nothing to compare
     expected = self_score(ind, values)  # scored only when there is a cached value to compare it with
     if expected is None:
         return
     if abs(float(cached.value) - expected) > SELF_TOLERANCE:  # type: ignore[arg-type]
-        title = _named(book, title_name(ind.code))
-        row = row_number(title[1]) if title else ""
         reading.issues.append(
             make_issue(
                 "self-score-differs",
                 sheet=SCORE_SHEET,
-                cell=f"{_col_letter(COLUMNS['self'][0])}{row}",
+                cell=cell,
                 indicator=ind.code,
                 found=fixed(float(cached.value)),  # type: ignore[arg-type]
                 expected=fixed(expected),
@@ -383,10 +478,9 @@ def _check_self_score(book: RawBook, reading: Reading, ind: Indicator, values: d
         )
 
 
-def _peer_place(book: RawBook, block: tuple[int, int] | None, name: str, member: str) -> Place | None:
+def _peer_place(book: RawBook, block: tuple[int, int] | None, where: tuple[str, str], member: str) -> Place | None:
     """Where a peer score belongs: the score column of the row, in its criterion's block, naming that member."""
-    where = book.ref(name)
-    if block is None or where is None or cell_address(where[1]) is None:
+    if block is None or cell_address(where[1]) is None:
         return None
     row = row_number(where[1])
     shown = book.cell(PEER_SHEET, LETTERS[PEER_COLUMNS["member"][0]] + row)
@@ -395,14 +489,36 @@ def _peer_place(book: RawBook, block: tuple[int, int] | None, name: str, member:
     return Place(PEER_SHEET, LETTERS[PEER_COLUMNS["score"][0]], block[0] + 1, block[1])
 
 
-def _extract_peer(campaign: Campaign, book: RawBook, reading: Reading) -> None:
+_PeerPlan = list[tuple[Indicator, tuple[int, int] | None, list[tuple[str, str, _Slot]]]]  # (code, name, slot)
+
+
+def _peer_plan(campaign: Campaign, book: RawBook) -> _PeerPlan:
+    """Every score a peer form may hold, by the workbook's names; whether each is in its place is read per file."""
+    plan = []
     for ind in campaign.catalogue.peer_indicators:
         block = _block(book, ind.code, PEER_SHEET)
-        for other in (m for m in campaign.member_codes if m != reading.member):
+        slots = []
+        for other in campaign.member_codes:
             name = campaign.member(other).name
             inp = Input(other, f"Điểm chấm cho {name}", "self")
-            place = _peer_place(book, block, peer_name(ind.code, other), name)
-            _take(book, reading, peer_name(ind.code, other), inp, ind, place)
+            slots.append((other, name, _slot(book, peer_name(ind.code, other), inp, ind.code, None)))
+        plan.append((ind, block, slots))
+    return plan
+
+
+def _extract_peer(campaign: Campaign, book: RawBook, reading: Reading) -> None:
+    for ind, block, slots in _shaped(book, "peer", campaign, lambda: _peer_plan(campaign, book)):
+        for other, name, slot in slots:
+            if other == reading.member:
+                continue  # no member scores itself
+            if slot.where is not None:  # the row must name that member, in its criterion's block
+                found = (slot.where.sheet, slot.where.cell)
+                place = _peer_place(book, block, found, name)
+                if place is not None and place.holds(found):
+                    slot = slot._replace(misplaced=None)
+                else:
+                    slot = slot._replace(misplaced=_shown_place(found))
+            _take(book, reading, slot, ind)
 
 
 def verify_and_extract(campaign: Campaign, book: RawBook) -> Reading:
