@@ -37,6 +37,18 @@ class Case:
     member: str | None = None
 
 
+def understate_size(data: bytes, part: str, size: int) -> bytes:
+    """A zip whose central directory says a part is ``size`` bytes when it is larger (a lying zip bomb)."""
+    out = bytearray(data)
+    at = out.find(b"PK\x01\x02")
+    while at >= 0:
+        length = int.from_bytes(out[at + 28 : at + 30], "little")
+        if bytes(out[at + 46 : at + 46 + length]) == part.encode():
+            out[at + 24 : at + 28] = size.to_bytes(4, "little")  # the uncompressed size
+        at = out.find(b"PK\x01\x02", at + 4)
+    return bytes(out)
+
+
 def rezip(data: bytes, change: Callable[[str, bytes], bytes | None], extra: dict[str, bytes] | None = None) -> bytes:
     """A copy of a zip with parts changed (return None to drop a part) and parts added."""
     out = io.BytesIO()
@@ -151,6 +163,8 @@ def build_corpus(campaign: Campaign, folder: Path, variant: Callable[..., Campai
         "rejected",
         "zip-bomb",
     )
+    padded = rezip(good, lambda n, b: b, {"xl/media/pad.xml": b"<a>" + bytes(60 * 1024 * 1024) + b"</a>"})
+    add("lying-size.xlsx", understate_size(padded, "xl/media/pad.xml", 1000), "rejected", "corrupt-zip")
     many = {f"xl/media/p{i}.xml": b"<a/>" for i in range(400)}
     add("too-many-parts.xlsx", rezip(good, lambda n, b: b, many), "rejected", "zip-bomb")
     add("binary-xlsb.xlsx", rezip(good, lambda n, b: b, {"xl/workbook.bin": b"\0"}), "rejected", "xlsb-file")
