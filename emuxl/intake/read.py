@@ -74,7 +74,7 @@ class RawBook:
     """What a returned workbook holds, as plain data."""
 
     sheets: dict[str, str] = field(default_factory=dict)  # name -> state (visible, hidden, veryHidden)
-    names: dict[str, str] = field(default_factory=dict)  # workbook-level defined name -> reference text
+    names: dict[str, str] = field(default_factory=dict)  # workbook-level name -> reference text (shared: read only)
     cells: dict[str, dict[str, Cell]] = field(default_factory=dict)  # sheet -> "B12" -> cell
     merged: dict[str, list[str]] = field(default_factory=dict)  # sheet -> ["A1:C1", …]
     modified: str = ""  # dcterms:modified of the core properties

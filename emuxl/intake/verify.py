@@ -137,7 +137,7 @@ class Place(NamedTuple):
 
 def _blocks(book: RawBook, sheet: str) -> dict[str, tuple[int, int]]:
     """Indicator code -> the rows of its block on a sheet: its title row (its d_ name), and the last row before
-    the next section or indicator title (0: none after it). Worked out once per file."""
+    the next section or indicator title (0: none after it). Worked out once per shape of names."""
     key = ("blocks", sheet)
     if key not in book.shape:
         titles = []  # (row, code or "" for a section)
