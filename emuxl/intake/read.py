@@ -370,7 +370,7 @@ class Structure(NamedTuple):
 
 
 STRUCTURES_KEPT = 8
-_structures: dict[bytes, Structure] = {}  # by the bytes they are read from (see ``_structure_key``)
+_structures: dict[bytes, Structure] = {}  # by what they are read from (see ``_structure_key``)
 
 
 def _workbook_structure(xml: bytes) -> Structure:
@@ -380,9 +380,7 @@ def _workbook_structure(xml: bytes) -> Structure:
     sheets and names: those are read once per run, the part itself parsed every time.
     """
     workbook = _parse(xml)
-    key = _structure_key(xml, workbook)
-    if key is None:
-        return _read_structure(workbook)
+    key = _structure_key(workbook)
     found = _structures.get(key)
     if found is None:
         if len(_structures) >= STRUCTURES_KEPT:
@@ -391,24 +389,13 @@ def _workbook_structure(xml: bytes) -> Structure:
     return found
 
 
-def _structure_key(xml: bytes, workbook: Any) -> bytes | None:
-    """The root tag, ``<sheets>`` and ``<definedNames>`` of a plainly written workbook part, or None.
+STRUCTURE_TAGS = (f"{M}sheets", f"{M}definedNames")
 
-    Plainly written: no comment, CDATA or processing instruction after the XML
-    declaration, and each element written once, as a child of the root, so that
-    the same bytes are the same sheets and names.
-    """
-    start = xml.find(b"<workbook ")
-    if start < 0 or b"<!" in xml or b"<?" in xml[2:] or xml.count(b"<sheets>") != 1:
-        return None
-    with_names = xml.count(b"<definedNames>")
-    if with_names > 1 or workbook.find(f"{M}sheets") is None:
-        return None
-    if (workbook.find(f"{M}definedNames") is not None) != bool(with_names):
-        return None
-    sheets = xml[xml.index(b"<sheets>") : xml.find(b"</sheets>")]
-    names = xml[xml.index(b"<definedNames>") : xml.find(b"</definedNames>")] if with_names else b""
-    return b"\0".join((xml[start : xml.index(b">", start) + 1], sheets, names))
+
+def _structure_key(workbook: Any) -> bytes:
+    """The elements a workbook part's structure is read from (its ``<sheets>`` and ``<definedNames>``),
+    serialised with the namespaces they use: parts with the same key have the same sheets and names."""
+    return b"\0".join(etree.tostring(e, with_tail=False) for e in workbook if e.tag in STRUCTURE_TAGS)
 
 
 def _read_structure(workbook: Any) -> Structure:
