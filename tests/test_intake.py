@@ -418,6 +418,20 @@ def test_returns_whose_names_are_written_alike_share_what_is_derived_from_them(s
         assert _structure_key(_parse(other)) != key
 
 
+def test_a_file_reads_the_same_whatever_was_read_before_it(corpus) -> None:
+    """What is worked out once per shape of names never leaks from one file into another: every corpus file,
+    hostile ones included, reads the same after all the others as it does first in a fresh reader."""
+    from emuxl.intake import read_and_verify
+    from emuxl.intake.read import _structures
+
+    campaign, cases = corpus
+    datas = [(case.name, (campaign.folder / "inbox" / case.name).read_bytes()) for case in cases]
+    warm = {name: read_and_verify(campaign, data) for name, data in datas + datas}  # second pass: shapes known
+    for name, data in reversed(datas):
+        _structures.clear()
+        assert read_and_verify(campaign, data) == warm[name], name
+
+
 def test_a_collect_stopped_early_keeps_what_was_read_whole(sample: Path) -> None:
     """A run stopped early (the caller stops reading, or an error) stores the files it had read whole before it
     goes; a re-run takes in the rest, each file once."""
