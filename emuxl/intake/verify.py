@@ -206,12 +206,14 @@ def _title_rows(book: RawBook) -> list[tuple[str, str]]:
 
 def _file_fingerprint(campaign: Campaign, book: RawBook) -> str:
     """The fingerprint of the catalogue the file's own definition cells show."""
+
+    def shown_at(where: _Where) -> object:
+        return _shown(book.cell(*where) if where else None)
+
     expected = _shaped(book, "definitions", campaign, lambda: _definition_cells(campaign, book))
-    if expected is not None and all(
-        _shown(book.cell(*where) if where else None) == want for where, want in expected
-    ):  # the usual case: the catalogue's own definitions, where the names say
-        return campaign.catalogue.fingerprint
-    return shown_fingerprint(_shown_catalogue(book, lambda where: _shown(book.cell(*where) if where else None)))
+    if expected is not None and all(shown_at(where) == want for where, want in expected):
+        return campaign.catalogue.fingerprint  # the usual case: the catalogue's own definitions, where names say
+    return shown_fingerprint(_shown_catalogue(book, shown_at))
 
 
 _Where = tuple[str, str] | None  # (sheet, "B12"), None: no such cell
@@ -430,16 +432,13 @@ def _member_plan(campaign: Campaign, book: RawBook) -> _MemberPlan:
         block = _block(book, ind.code, SCORE_SHEET)
         slots = []
         for inp in ind.inputs:
-            place = _input_place(block, _column(inp.column), inp.row)
+            place = _input_place(block, _col_letter(COLUMNS[inp.column][0]), inp.row)
             slots.append(_slot(book, input_name(ind.code, inp.name), inp, ind.code, place))
-        note = _slot(book, input_name(ind.code, "note"), NOTE, ind.code, _input_place(block, _column("note"), 0))
+        note_place = _input_place(block, _col_letter(COLUMNS["note"][0]), 0)
+        note = _slot(book, input_name(ind.code, "note"), NOTE, ind.code, note_place)
         refs = _row_refs(book, title_name(ind.code), False)
         plan.append(_IndicatorPlan(ind, slots, note, (refs[0], refs[1]["self"]) if refs else None))
     return plan
-
-
-def _column(key: str) -> str:
-    return LETTERS[COLUMNS[key][0]]
 
 
 def _extract_member(campaign: Campaign, book: RawBook, reading: Reading) -> None:
